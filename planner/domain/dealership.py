@@ -1,0 +1,72 @@
+"""Aggregates: a dealership's reference data and its service history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from planner.domain.appointments import Appointment
+from planner.domain.campaigns import Campaign
+from planner.domain.catalogue import LabourOperation, Part
+from planner.domain.customers import Customer, Vehicle
+from planner.domain.dealer import Dealer
+from planner.domain.history import RepairOrder
+from planner.domain.workforce import ServiceAdvisor, Technician
+from planner.domain.workshop import Bay
+
+
+def _duplicates(codes: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return sorted({c for c in codes if c in seen or seen.add(c)})  # type: ignore[func-returns-value]
+
+
+@dataclass(frozen=True)
+class Dealership:
+    """Everything about a dealer that changes slowly: people, bays, catalogue, stock."""
+
+    dealer: Dealer
+    advisors: tuple[ServiceAdvisor, ...]
+    technicians: tuple[Technician, ...]
+    bays: tuple[Bay, ...]
+    operations: tuple[LabourOperation, ...]
+    parts: tuple[Part, ...]
+    campaigns: tuple[Campaign, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        for what, codes in (
+            ("advisor", [a.code for a in self.advisors]),
+            ("technician", [t.code for t in self.technicians]),
+            ("bay", [b.code for b in self.bays]),
+            ("operation", [o.op_code for o in self.operations]),
+            ("part", [p.part_number for p in self.parts]),
+            ("campaign", [c.code for c in self.campaigns]),
+        ):
+            dup = _duplicates(codes)
+            if dup:
+                raise ValueError(f"duplicate {what} codes: {', '.join(dup[:5])}")
+        known_parts = {p.part_number for p in self.parts}
+        for op in self.operations:
+            for req in op.parts:
+                if req.part_number not in known_parts:
+                    raise ValueError(f"operation {op.op_code} uses unknown part {req.part_number}")
+
+    def operation(self, op_code: str) -> LabourOperation:
+        for op in self.operations:
+            if op.op_code == op_code:
+                return op
+        raise KeyError(f"unknown operation code '{op_code}'")
+
+    def part(self, part_number: str) -> Part:
+        for p in self.parts:
+            if p.part_number == part_number:
+                return p
+        raise KeyError(f"unknown part number '{part_number}'")
+
+
+@dataclass(frozen=True)
+class ServiceHistory:
+    """Customers, their vehicles and what they had done: the history forecasts learn from."""
+
+    customers: tuple[Customer, ...]
+    vehicles: tuple[Vehicle, ...]
+    repair_orders: tuple[RepairOrder, ...]
+    appointments: tuple[Appointment, ...] = field(default=())
