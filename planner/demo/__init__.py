@@ -1,0 +1,75 @@
+"""The reference dealership: a realistic mid-size 4S dealer, deterministic for a seed.
+
+`build_demo` returns the dealership and three years of its history; `write_demo` puts
+them into a database in one transaction. The generating process is described in
+docs/demo-dealership.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+import numpy as np
+from sqlalchemy import Engine
+
+from planner.demo.fleet import build_fleet
+from planner.demo.history import DemandDays, HistoryBuilder, VisitPlanner, renumber
+from planner.demo.reference import DEALER_CODE, build_reference
+from planner.domain import DealerCalendar, Dealership, MileageReading, ServiceHistory
+from planner.storage import delete_dealer, find_dealer_id, save_dealership, save_history
+from planner.storage.repository import DealerNotFound
+
+FLEET_YEARS = 10  # the dealer has sold cars for this long
+DEFAULT_VEHICLES = 12_000
+DEFAULT_HISTORY_YEARS = 3
+
+
+@dataclass(frozen=True)
+class DemoSize:
+    vehicles: int = DEFAULT_VEHICLES
+    history_years: int = DEFAULT_HISTORY_YEARS
+
+
+def build_demo(seed: int, today: date, size: DemoSize | None = None) -> tuple[Dealership, ServiceHistory]:
+    """The reference dealership and its service history up to (not including) `today`."""
+    size = size or DemoSize()
+    history_start = date(today.year - size.history_years, today.month, min(today.day, 28))
+    first_sale = date(today.year - FLEET_YEARS, today.month, min(today.day, 28))
+    dealership = build_reference(seed, today, history_start)
+    calendar = DealerCalendar(dealership.dealer)
+    customers, fleet = build_fleet(seed, size.vehicles, first_sale, today)
+    days = DemandDays(calendar, first_sale, today + timedelta(days=120), np.random.default_rng([seed, 3]))
+    planner = VisitPlanner(days, dealership.campaigns, today, np.random.default_rng([seed, 4]))
+    builder = HistoryBuilder(dealership, days, calendar, history_start, today, np.random.default_rng([seed, 5]))
+    for fv in fleet:
+        for visit in planner.plan(fv):
+            builder.add(fv, visit)
+    orders, appointments = renumber(builder.orders, builder.appointments)
+    vehicles = tuple(
+        replace(fv.vehicle, readings=(MileageReading(fv.vehicle.sale_date, 0, "sale"),
+                                      *sorted(builder.readings.get(fv.vehicle.vin, ()))))
+        for fv in fleet
+    )
+    return dealership, ServiceHistory(tuple(customers), vehicles, tuple(orders), tuple(appointments))
+
+
+def write_demo(engine: Engine, seed: int, today: date, size: DemoSize | None = None,
+               replace_existing: bool = False) -> int:
+    """Build the demo and write it in one transaction; returns the dealer id."""
+    dealership, history = build_demo(seed, today, size)
+    with engine.begin() as conn:
+        try:
+            existing = find_dealer_id(conn, DEALER_CODE)
+        except DealerNotFound:
+            existing = None
+        if existing is not None:
+            if not replace_existing:
+                raise ValueError(f"dealer {DEALER_CODE} already exists in this database (use --replace)")
+            delete_dealer(conn, existing)
+        dealer_id = save_dealership(conn, dealership, today=today)
+        save_history(conn, dealer_id, history)
+    return dealer_id
+
+
+__all__ = ["DEALER_CODE", "DemoSize", "build_demo", "write_demo"]
