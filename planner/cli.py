@@ -51,9 +51,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     engine = open_database(args.db)
     result = import_dealer(engine, Path(args.dealer_toml), replace=args.replace)
-    print(tr("cli.imported", args.lang, code=result.dealer_code, customers=result.counts.get("customers", 0),
-             vehicles=result.counts.get("vehicles", 0), orders=result.counts.get("repair_orders", 0),
-             db=resolve_url(args.db)))
+    print(tr("cli.imported", args.lang, code=result.dealer_code, customers=result.customers,
+             vehicles=result.vehicles, orders=result.repair_orders, db=resolve_url(args.db)))
     return 0
 
 

@@ -1,7 +1,8 @@
 """The one translation table: every user-facing text in Simplified Chinese and English.
 
 Look texts up with `tr(key, lang, **values)`. Keys are dotted by area ("app.", "cli.",
-"import.", ...). A missing key or language is a bug, so it raises.
+"import.", ...). A missing key is a bug, so it raises; an unknown language falls back
+to English.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ TEXT: dict[str, dict[str, str]] = {
     "app.ro_range": {"zh": "工单日期范围", "en": "Repair orders from – to"},
     "app.ro_per_day": {"zh": "每营业日工单数", "en": "Repair orders per open day"},
     "app.appointment_share": {"zh": "预约占比", "en": "Appointment share"},
-    "app.daily_intake": {"zh": "每日进厂台次(近 12 周)", "en": "Daily intake (last 12 weeks)"},
+    "app.daily_intake": {"zh": "每日进厂台次（近 12 周）", "en": "Daily intake (last 12 weeks)"},
     "app.hourly_profile": {"zh": "按小时进厂分布", "en": "Arrivals by hour of day"},
     "app.out_of_stock": {"zh": "缺货备件", "en": "Parts out of stock"},
     "app.open_orders": {"zh": "在途采购单", "en": "Open purchase orders"},
@@ -63,19 +64,218 @@ TEXT: dict[str, dict[str, str]] = {
     "status.cancelled": {"zh": "已取消", "en": "Cancelled"},
     # -- CLI ---------------------------------------------------------------------------
     "cli.demo_built": {
-        "zh": "已生成演示经销商 {code}:{vehicles} 辆车,{orders} 张工单,用时 {seconds:.1f} 秒 → {db}",
+        "zh": "已生成演示经销商 {code}：{vehicles} 辆车，{orders} 张工单，用时 {seconds:.1f} 秒 → {db}",
         "en": "Built demo dealer {code}: {vehicles} vehicles, {orders} repair orders in {seconds:.1f} s → {db}",
     },
     "cli.imported": {
-        "zh": "已导入经销商 {code}:{customers} 位客户,{vehicles} 辆车,{orders} 张工单 → {db}",
+        "zh": "已导入经销商 {code}：{customers} 位客户，{vehicles} 辆车，{orders} 张工单 → {db}",
         "en": "Imported dealer {code}: {customers} customers, {vehicles} vehicles, {orders} repair orders → {db}",
     },
-    "cli.error": {"zh": "错误:{message}", "en": "error: {message}"},
-}
+    "cli.error": {"zh": "错误：{message}", "en": "error: {message}"},
+    # -- import (planner/importer): where a problem is, and what is wrong ----------------
+    # -- where a problem is ------------------------------------------------------
+    "import.where.file": {"en": "{file}", "zh": "{file}"},
+    "import.where.row": {"en": "{file} row {row}", "zh": "{file} 第 {row} 行"},
+    "import.where.row_column": {
+        "en": "{file} row {row}, column {column}",
+        "zh": "{file} 第 {row} 行，{column} 列",
+    },
+    "import.where.line": {"en": "{file} line {row}", "zh": "{file} 第 {row} 行"},
+    "import.where.line_key": {
+        "en": "{file} line {row}, key {column}",
+        "zh": "{file} 第 {row} 行，键 {column}",
+    },
+    "import.where.key": {"en": "{file}, key {column}", "zh": "{file}，键 {column}"},
+    "import.failed.header": {
+        "en": "the import failed with {count} error(s):",
+        "zh": "导入失败，共 {count} 个错误：",
+    },
+    # -- files -------------------------------------------------------------------
+    "import.file.missing": {
+        "en": "the file does not exist (looked for {path})",
+        "zh": "文件不存在（查找路径：{path}）",
+    },
+    "file.not_utf8": {
+        "en": "the file is not UTF-8 text (save it as 'CSV UTF-8')",
+        "zh": "文件不是 UTF-8 编码（请另存为“CSV UTF-8”格式）",
+    },
+    "import.file.empty": {
+        "en": "the file is empty (a header row is needed)",
+        "zh": "文件为空（需要表头行）",
+    },
+    "import.file.missing_column": {
+        "en": "the header has no column '{column}'",
+        "zh": "表头缺少“{column}”列",
+    },
+    "import.file.duplicate_column": {
+        "en": "the header names column '{column}' twice",
+        "zh": "表头中“{column}”列出现了两次",
+    },
+    "import.file.too_many_fields": {
+        "en": "the row has {count} fields but the header has {expected}",
+        "zh": "该行有 {count} 个字段，但表头只有 {expected} 列",
+    },
+    "import.toml.syntax": {"en": "this is not valid TOML: {detail}", "zh": "TOML 格式错误：{detail}"},
+    "import.toml.not_a_table": {
+        "en": "expected a table, got '{value}'",
+        "zh": "此处应为表（table），实际为“{value}”",
+    },
+    "import.toml.not_a_list_of_tables": {
+        "en": "expected a list of tables ([[{column}]])",
+        "zh": "此处应为表数组（[[{column}]]）",
+    },
+    "import.toml.unknown_key": {
+        "en": "'{value}' is not a known setting here (expected one of: {choices})",
+        "zh": "“{value}”不是此处可用的设置项（可选：{choices}）",
+    },
+    # -- values ------------------------------------------------------------------
+    "import.value.missing": {"en": "a value is required", "zh": "此项必填"},
+    "import.value.not_text": {"en": "'{value}' is not text", "zh": "“{value}”不是文本"},
+    "import.value.too_long": {
+        "en": "'{value}' is longer than {limit} characters",
+        "zh": "“{value}”超过 {limit} 个字符",
+    },
+    "import.value.not_a_date": {
+        "en": "'{value}' is not a date (YYYY-MM-DD)",
+        "zh": "“{value}”不是有效日期（格式 YYYY-MM-DD）",
+    },
+    "import.value.not_a_timestamp": {
+        "en": "'{value}' is not a timestamp (ISO 8601, like 2024-05-01T09:15 or with +08:00)",
+        "zh": "“{value}”不是有效时间（ISO 8601 格式，如 2024-05-01T09:15，可带 +08:00）",
+    },
+    "import.value.not_an_integer": {"en": "'{value}' is not a whole number", "zh": "“{value}”不是整数"},
+    "import.value.not_a_number": {"en": "'{value}' is not a number", "zh": "“{value}”不是数字"},
+    "import.value.not_a_boolean": {
+        "en": "'{value}' is not a yes/no value (true, false, 1, 0, yes, no)",
+        "zh": "“{value}”不是是/否值（true、false、1、0、yes、no）",
+    },
+    "import.value.not_a_list": {"en": "'{value}' is not a list", "zh": "“{value}”不是列表"},
+    "import.value.negative": {"en": "'{value}' must not be negative", "zh": "“{value}”不能为负数"},
+    "import.value.below_minimum": {
+        "en": "'{value}' must be at least {minimum}",
+        "zh": "“{value}”不能小于 {minimum}",
+    },
+    "import.value.not_positive": {
+        "en": "'{value}' must be greater than zero",
+        "zh": "“{value}”必须大于零",
+    },
+    "import.value.not_in_choices": {
+        "en": "'{value}' is not one of: {choices}",
+        "zh": "“{value}”不是允许的取值（可选：{choices}）",
+    },
+    "import.value.not_a_time_range": {
+        "en": "'{value}' is not a time range like 09:00-12:00",
+        "zh": "“{value}”不是有效时间段（格式如 09:00-12:00）",
+    },
+    "import.value.time_range_backwards": {
+        "en": "'{value}' ends before it starts",
+        "zh": "“{value}”的结束时间早于开始时间",
+    },
+    "import.value.not_hours_or_closed": {
+        "en": "'{value}' is neither a time range like 08:30-18:00 nor '{closed}'",
+        "zh": "“{value}”既不是时间段（如 08:30-18:00）也不是“{closed}”",
+    },
+    "import.value.not_a_part_quantity": {
+        "en": "'{value}' is not a part and quantity like P-0001x2",
+        "zh": "“{value}”不是“零件号x数量”格式（如 P-0001x2）",
+    },
+    "import.value.unknown_time_zone": {
+        "en": "'{value}' is not a known time zone (like Asia/Shanghai)",
+        "zh": "“{value}”不是已知时区（如 Asia/Shanghai）",
+    },
+    "import.value.unknown_country": {
+        "en": "'{value}' is not a country code known for public holidays (like CN)",
+        "zh": "“{value}”不是可用于法定节假日的国家代码（如 CN）",
+    },
+    "import.value.vin_length": {
+        "en": "'{value}' has {length} characters; a VIN has 17",
+        "zh": "“{value}”有 {length} 个字符，车架号（VIN）应为 17 位",
+    },
+    "import.value.duplicate_row": {
+        "en": "'{value}' appears more than once (first on row {first})",
+        "zh": "“{value}”重复出现（首次出现在第 {first} 行）",
+    },
+    "import.value.duplicate_entry": {
+        "en": "'{value}' appears more than once (first on line {first})",
+        "zh": "“{value}”重复出现（首次出现在第 {first} 行）",
+    },
+    "import.value.duplicate_in_list": {
+        "en": "'{value}' is listed twice",
+        "zh": "“{value}”在列表中出现了两次",
+    },
+    "import.value.list_length": {
+        "en": "'{value}' has {count} item(s) but {other} has {expected}: one each, or one for all",
+        "zh": "“{value}”有 {count} 项，而 {other} 有 {expected} 项；请逐项对应或只填一个",
+    },
+    "import.value.list_length_exact": {
+        "en": "'{value}' has {count} item(s) but {other} has {expected}; give one for each",
+        "zh": "“{value}”有 {count} 项，而 {other} 有 {expected} 项；请逐项对应",
+    },
+    # -- rules between fields --------------------------------------------------------
+    "import.rule.closed_before_opened": {
+        "en": "'{value}' is before the opening time {opened}",
+        "zh": "“{value}”早于开单时间 {opened}",
+    },
+    "import.rule.warranty_before_sale": {
+        "en": "'{value}' is before the sale date {sale_date}",
+        "zh": "“{value}”早于销售日期 {sale_date}",
+    },
+    "import.rule.ends_before_start": {
+        "en": "'{value}' is before the start {start}",
+        "zh": "“{value}”早于开始日期 {start}",
+    },
+    "import.rule.break_cuts_shift": {
+        "en": "the break {value} overlaps the edge of the shift {shift}",
+        "zh": "休息时间 {value} 与班次 {shift} 的边界重叠",
+    },
+    "import.rule.domain": {"en": "{detail}", "zh": "数据不符合规则：{detail}"},
+    # -- references --------------------------------------------------------------
+    "import.ref.unknown_part": {
+        "en": "'{value}' is not a part number in {source}",
+        "zh": "“{value}”不是 {source} 中的零件号",
+    },
+    "import.ref.unknown_operation": {
+        "en": "'{value}' is not an op code in {source}",
+        "zh": "“{value}”不是 {source} 中的工时项目代码",
+    },
+    "import.ref.unknown_customer": {
+        "en": "'{value}' is not a customer number in {source}",
+        "zh": "“{value}”不是 {source} 中的客户编号",
+    },
+    "import.ref.unknown_vehicle": {
+        "en": "'{value}' is not a VIN in {source}",
+        "zh": "“{value}”不是 {source} 中的车架号",
+    },
+    "import.ref.unknown_repair_order": {
+        "en": "'{value}' is not a repair order number in {source}",
+        "zh": "“{value}”不是 {source} 中的工单号",
+    },
+    "import.ref.unknown_advisor": {
+        "en": "'{value}' is not a service advisor code in {source}",
+        "zh": "“{value}”不是 {source} 中的服务顾问代码",
+    },
+    "import.ref.unknown_technician": {
+        "en": "'{value}' is not a technician code in {source}",
+        "zh": "“{value}”不是 {source} 中的技师代码",
+    },
+    "import.ref.unknown_staff": {
+        "en": "'{value}' is not an advisor or technician code in {source}",
+        "zh": "“{value}”不是 {source} 中的服务顾问或技师代码",
+    },
+    "import.ref.unknown_bay": {
+        "en": "'{value}' is not a bay code in {source}",
+        "zh": "“{value}”不是 {source} 中的工位代码",
+    },
+    # -- the database ------------------------------------------------------------
+    "import.db.dealer_exists": {
+        "en": "dealer '{value}' is already in this database; "
+        "import with replace (--replace) to overwrite it",
+        "zh": "经销商“{value}”已存在于数据库中；如需覆盖，请使用替换方式导入（--replace）",
+    },}
 
 
 def tr(key: str, lang: Lang | str = Lang.EN, **values: object) -> str:
-    """The text for `key` in `lang`, with `{placeholders}` filled from `values`."""
+    """The text for `key` in `lang` (English for an unknown language), with `{placeholders}` filled."""
     entry = TEXT[key]
-    text = entry[Lang(lang).value]
+    text = entry.get(str(lang), entry[Lang.EN.value])
     return text.format(**values) if values else text

@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Integer, func, select
 
@@ -78,7 +79,7 @@ def summarise(conn: Connection, dealer_id: int) -> DealerSummary:
         while day <= end:
             open_days += calendar.is_open(day)
             day += timedelta(days=1)
-    statuses = dict(conn.execute(
+    statuses: dict[str, int] = dict(conn.execute(
         select(t.appointments.c.status, func.count()).where(t.appointments.c.dealer_id == dealer_id)
         .group_by(t.appointments.c.status)
     ).all())
@@ -101,3 +102,23 @@ def summarise(conn: Connection, dealer_id: int) -> DealerSummary:
         appointment_share=round((n_appt or 0) / n_ro, 3) if n_ro else 0.0,
         appointments_by_status={str(k): int(v) for k, v in sorted(statuses.items())},
     )
+
+
+def intake_by_day(times: list[datetime], zone: ZoneInfo) -> dict[date, int]:
+    """Arrivals per local day, every day of the span included (closed days count 0)."""
+    counts = Counter(ts.astimezone(zone).date() for ts in times)
+    if not counts:
+        return {}
+    day, end = min(counts), max(counts)
+    out: dict[date, int] = {}
+    while day <= end:
+        out[day] = counts.get(day, 0)
+        day += timedelta(days=1)
+    return out
+
+
+def intake_by_hour(times: list[datetime], zone: ZoneInfo) -> dict[int, float]:
+    """Share of arrivals by local hour of day."""
+    counts = Counter(ts.astimezone(zone).hour for ts in times)
+    total = sum(counts.values()) or 1
+    return {h: counts[h] / total for h in sorted(counts)}

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 
 import numpy as np
 
@@ -156,7 +155,7 @@ class VisitPlanner:
         self.rng = rng
 
     def plan(self, fv: FleetVehicle) -> list[Visit]:
-        v, owner, model = fv.vehicle, fv.owner, fv.model
+        v, owner = fv.vehicle, fv.owner
         sale_i = self.days.index(v.sale_date)
         leave_i = self.days.index(owner.leaves_on) if owner.leaves_on else self.today_i
         end_i = min(self.today_i, leave_i)
@@ -214,7 +213,7 @@ class VisitPlanner:
         return target
 
     def _repairs(self, fv: FleetVehicle, sale_i: int, end_i: int) -> list[Visit]:
-        rng, out = self.rng, []
+        rng, out = self.rng, list[Visit]()
         peak = max(r for _, r in REPAIRS_PER_YEAR) * max(SEASON) / 365.25
         i = sale_i
         while True:
@@ -230,7 +229,7 @@ class VisitPlanner:
                 out.append(Visit(day, [_pick_repair(rng, fv.model, d.month)], "repair"))
 
     def _campaigns(self, fv: FleetVehicle, sale_i: int, end_i: int, leave_i: int) -> list[Visit]:
-        rng, out = self.rng, []
+        rng, out = self.rng, list[Visit]()
         for c in self.campaigns:
             c0, c1 = self.days.index(c.start), self.days.index(c.end)
             if c0 <= sale_i or c0 >= self.today_i or not c.targets(fv.vehicle.model) or c.op_code is None:
@@ -259,6 +258,8 @@ class VisitPlanner:
         for v in visits:
             if out and v.day - out[-1].day <= (5 if v.reason == "repair" else 3):
                 prev = out[-1]
+                if v.reason in ("campaign", "recall"):
+                    prev.day = v.day  # the campaign's own date: its offer starts then
                 prev.kinds += [k for k in v.kinds if k not in prev.kinds]
                 prev.declined += v.declined
                 if prev.reason == "repair" and v.reason != "repair":
@@ -357,7 +358,7 @@ class HistoryBuilder:
         span = (self.today - self.history_start).days
         trend = 0.85 + 0.3 * (d - self.history_start).days / span  # booking ahead is catching on
         p_book = min(0.95, fv.owner.booking_propensity * APPOINTMENT_REASON_FACTOR[visit.reason] * trend * 1.05)
-        booked = rng.random() < p_book or visit.reason == "recall" and rng.random() < 0.5
+        booked = rng.random() < p_book or (visit.reason == "recall" and rng.random() < 0.5)
         if booked:
             status = AppointmentStatus.COMPLETED
             r = rng.random()

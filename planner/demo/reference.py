@@ -76,7 +76,7 @@ def _absences(rng: np.random.Generator, start: date, end: date, today: date,
     """Leave, sickness (past only: nobody knows future sickness) and training."""
     out: list[Absence] = []
     years = (end - start).days / 365.25
-    for _ in range(int(round(2 * years))):  # two leave blocks a year
+    for _ in range(round(2 * years)):  # two leave blocks a year
         first = start + timedelta(days=int(rng.integers(0, (end - start).days)))
         out.append(Absence(first, first + timedelta(days=int(rng.integers(2, 6))), AbsenceKind.LEAVE,
                            note="年假 annual leave"))
@@ -84,7 +84,7 @@ def _absences(rng: np.random.Generator, start: date, end: date, today: date,
         first = start + timedelta(days=int(rng.integers(0, (today - start).days)))
         out.append(Absence(first, first + timedelta(days=int(rng.integers(0, 3))), AbsenceKind.SICKNESS,
                            note="病假 sick"))
-    for _ in range(int(round(2 * years))):
+    for _ in range(round(2 * years)):
         day = start + timedelta(days=int(rng.integers(0, (end - start).days)))
         half = rng.random() < 0.5
         hours = TimeRange(shift.start, shift.breaks[0].start) if half and shift.breaks else None

@@ -66,7 +66,7 @@ class DealerCalendar:
 
     def is_adjusted_workday(self, day: date) -> bool:
         """A weekend day made a working day to compensate for a holiday."""
-        workdays = getattr(self._all, "weekend_workdays", set())
+        workdays: set[date] = getattr(self._all, "weekend_workdays", set())
         self._all.get(day)  # populates the year lazily
         return day in workdays
 

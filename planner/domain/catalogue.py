@@ -47,6 +47,8 @@ class LabourOperation:
     parts: tuple[PartRequirement, ...] = field(default=())
 
     def __post_init__(self) -> None:
+        # one canonical order, so an operation read back from storage equals the original
+        object.__setattr__(self, "parts", tuple(sorted(self.parts, key=lambda r: r.part_number)))
         if not 0 < self.standard_hours <= 40:
             raise ValueError(f"operation {self.op_code}: standard hours {self.standard_hours} not in (0, 40]")
         if self.labour_price < 0:

@@ -42,6 +42,8 @@ class Customer:
     def __post_init__(self) -> None:
         if not self.name.strip():
             raise ValueError(f"customer {self.customer_no} has no name")
+        if not self.mobile.strip():
+            raise ValueError(f"customer {self.customer_no} has no mobile number")
 
 
 @dataclass(frozen=True, order=True)

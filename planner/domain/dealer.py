@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import holidays
+
 from planner.domain.values import TimeRange
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -43,8 +45,12 @@ class Dealer:
             raise ValueError("a dealer needs a code")
         try:
             ZoneInfo(self.time_zone)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             raise ValueError(f"unknown time zone '{self.time_zone}'") from None
+        if self.holiday_country not in holidays.list_supported_countries():
+            raise ValueError(f"the holidays package knows no country '{self.holiday_country}'")
+        if len(set(self.closures)) != len(self.closures):
+            raise ValueError("a closure date is listed twice")
         if self.booking_grid_minutes <= 0 or 60 % self.booking_grid_minutes:
             raise ValueError(
                 f"booking grid of {self.booking_grid_minutes} min must divide an hour (5, 10, 15, 20, 30, 60)"

@@ -43,6 +43,13 @@ class Dealership:
             dup = _duplicates(codes)
             if dup:
                 raise ValueError(f"duplicate {what} codes: {', '.join(dup[:5])}")
+        staff_dup = _duplicates([a.code for a in self.advisors] + [t.code for t in self.technicians])
+        if staff_dup:
+            raise ValueError(f"staff codes used by both an advisor and a technician: {', '.join(staff_dup[:5])}")
+        known_ops = {o.op_code for o in self.operations}
+        for c in self.campaigns:
+            if c.op_code is not None and c.op_code not in known_ops:
+                raise ValueError(f"campaign {c.code} offers unknown operation {c.op_code}")
         known_parts = {p.part_number for p in self.parts}
         for op in self.operations:
             for req in op.parts:
@@ -70,3 +77,29 @@ class ServiceHistory:
     vehicles: tuple[Vehicle, ...]
     repair_orders: tuple[RepairOrder, ...]
     appointments: tuple[Appointment, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        customers = {c.customer_no for c in self.customers}
+        vins = {v.vin for v in self.vehicles}
+        for what, codes in (("customer", [c.customer_no for c in self.customers]),
+                            ("VIN", [v.vin for v in self.vehicles]),
+                            ("repair order", [r.ro_number for r in self.repair_orders]),
+                            ("appointment", [a.appointment_no for a in self.appointments])):
+            dup = _duplicates(codes)
+            if dup:
+                raise ValueError(f"duplicate {what} numbers: {', '.join(dup[:5])}")
+        for v in self.vehicles:
+            if v.customer_no not in customers:
+                raise ValueError(f"vehicle {v.vin} belongs to unknown customer {v.customer_no}")
+        ro_numbers = set()
+        for ro in self.repair_orders:
+            ro_numbers.add(ro.ro_number)
+            if ro.vin not in vins or ro.customer_no not in customers:
+                raise ValueError(f"repair order {ro.ro_number} refers to unknown vehicle {ro.vin} "
+                                 f"or customer {ro.customer_no}")
+        for a in self.appointments:
+            if a.vin not in vins or a.customer_no not in customers:
+                raise ValueError(f"appointment {a.appointment_no} refers to unknown vehicle {a.vin} "
+                                 f"or customer {a.customer_no}")
+            if a.ro_number is not None and a.ro_number not in ro_numbers:
+                raise ValueError(f"appointment {a.appointment_no} refers to unknown repair order {a.ro_number}")

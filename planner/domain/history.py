@@ -16,6 +16,10 @@ class RepairOrderLine:
     labour_price: Decimal
     technician_code: str | None = None
 
+    def __post_init__(self) -> None:
+        if self.hours < 0 or self.labour_price < 0:
+            raise ValueError(f"line {self.op_code}: hours and price cannot be negative")
+
 
 @dataclass(frozen=True)
 class DeclinedRecommendation:
@@ -50,8 +54,10 @@ class RepairOrder:
     declined: tuple[DeclinedRecommendation, ...] = field(default=())
 
     def __post_init__(self) -> None:
-        if self.opened_at.tzinfo is None:
-            raise ValueError(f"repair order {self.ro_number}: opened_at must be timezone-aware")
+        if self.opened_at.tzinfo is None or (self.closed_at is not None and self.closed_at.tzinfo is None):
+            raise ValueError(f"repair order {self.ro_number}: opened_at and closed_at must be timezone-aware")
+        if self.mileage_km < 0:
+            raise ValueError(f"repair order {self.ro_number}: mileage cannot be negative")
         if self.closed_at is not None and self.closed_at < self.opened_at:
             raise ValueError(f"repair order {self.ro_number}: closed before it was opened")
         if not self.lines:

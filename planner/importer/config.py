@@ -34,6 +34,7 @@ from planner.importer.fields import (
     choice_of,
     hours_or,
     need,
+    parse_country,
     parse_date,
     parse_float,
     parse_int,
@@ -145,9 +146,13 @@ class DealerConfig:
 # -- the dealer -------------------------------------------------------------------
 
 
-def _opening_hours(table: TomlTable | None) -> OpeningHours | None:
+def _opening_hours(dealer: TomlTable) -> OpeningHours | None:
+    """[dealer.hours]: required, so that a forgotten table does not mean "always closed"."""
+    table = dealer.child("hours")
     if table is None:
-        return OpeningHours((None,) * 7)
+        if dealer.raw("hours") is None:
+            dealer.report("hours", "value.missing")
+        return None
     table.reject_unknown_keys(HOURS_KEYS)
     read = hours_or(CLOSED)
     weekly = tuple(table.optional(day, read) for day in WEEKDAY_NAMES)
@@ -169,10 +174,10 @@ def _dealer(table: TomlTable) -> tuple[Dealer | None, ZoneInfo]:
     code = table.required("code", _code)
     name = table.required("name", _long_name)
     zone = table.default("time_zone", parse_zone, ZoneInfo(DEFAULT_ZONE))
-    country = table.default("holiday_country", text_up_to(8), "CN")
+    country = table.default("holiday_country", parse_country, "CN")
     grid = table.default("booking_grid_minutes", parse_int, 15)
     closures = _closures(table)
-    hours = _opening_hours(table.child("hours"))
+    hours = _opening_hours(table)
     if table.failed or hours is None:
         return None, zone
     dealer = table.build(

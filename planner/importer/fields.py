@@ -19,6 +19,8 @@ from enum import StrEnum
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import holidays
+
 from planner.domain.values import TimeRange
 from planner.importer.messages import Issue
 
@@ -256,6 +258,14 @@ def parse_zone(raw: object) -> ZoneInfo:
         return ZoneInfo(text)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise Problem("value.unknown_time_zone") from None
+
+
+def parse_country(raw: object) -> str:
+    """A country code the `holidays` package knows (e.g. CN), for public holidays."""
+    text = parse_text(raw)
+    if text not in holidays.list_supported_countries():
+        raise Problem("value.unknown_country")
+    return text
 
 
 # -- records -----------------------------------------------------------------------

@@ -38,6 +38,7 @@ from planner.importer.fields import (
     parse_timestamp_in,
     text_up_to,
 )
+from planner.importer.messages import Issue
 
 CUSTOMER_COLUMNS = (
     "customer_no",
@@ -348,8 +349,11 @@ def _declined_items(
     return declined
 
 
-def read_history(config: DealerConfig, catalogue: Catalogue, log: IssueLog) -> ServiceHistory:
-    """Read customers, vehicles, repair orders, declined work and mileage readings."""
+def read_history(config: DealerConfig, catalogue: Catalogue, log: IssueLog) -> ServiceHistory | None:
+    """Read customers, vehicles, repair orders, declined work and mileage readings.
+
+    None when any row had a problem (each one is in the log already).
+    """
     files = config.files
     customers, vehicles, refs = _customers_and_vehicles(files, log)
     staff = _Staff(config.advisor_codes, config.technician_codes, config.code_place.file)
@@ -364,4 +368,10 @@ def read_history(config: DealerConfig, catalogue: Catalogue, log: IssueLog) -> S
     orders = [dataclasses.replace(o, declined=tuple(declined[o.ro_number])) for o in orders]
     readings = _readings(files, log, refs, orders, config)
     vehicles = [dataclasses.replace(v, readings=tuple(sorted(readings[v.vin]))) for v in vehicles]
-    return ServiceHistory(tuple(customers), tuple(vehicles), tuple(orders))
+    if log:
+        return None
+    try:
+        return ServiceHistory(tuple(customers), tuple(vehicles), tuple(orders))
+    except ValueError as exc:  # every rule it checks was checked row by row: a safety net
+        log.add(Issue(config.code_place.file, None, None, None, "rule.domain", {"detail": str(exc)}))
+        return None

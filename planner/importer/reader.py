@@ -57,6 +57,6 @@ def read_dealer_export(toml_path: str | os.PathLike[str]) -> tuple[Dealership, S
     _check_campaign_ops(config, catalogue)
     history = read_history(config, catalogue, log)
     dealership = _dealership(config, catalogue, log) if not log else None
-    if log or dealership is None:
+    if log or dealership is None or history is None:
         raise ImportFailed(log.issues)
     return dealership, history

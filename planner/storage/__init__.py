@@ -3,6 +3,7 @@
 from planner.storage.db import is_initialised, make_engine, migrate, open_database, resolve_url
 from planner.storage.repository import (
     DealerNotFound,
+    arrival_times,
     dealer_today,
     delete_dealer,
     find_dealer_id,
@@ -15,6 +16,7 @@ from planner.storage.repository import (
 
 __all__ = [
     "DealerNotFound",
+    "arrival_times",
     "dealer_today",
     "delete_dealer",
     "find_dealer_id",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -431,3 +431,12 @@ def load_history(conn: Connection, dealer_id: int) -> ServiceHistory:
 def count_rows(conn: Connection, table: Table, dealer_id: int) -> int:
     return int(conn.execute(select(func.count()).select_from(table).where(table.c.dealer_id == dealer_id))
                .scalar_one())
+
+
+def arrival_times(conn: Connection, dealer_id: int, since: datetime | None = None) -> list[datetime]:
+    """When each repair order was opened (aware, UTC), oldest first: the intake history."""
+    ro = t.repair_orders
+    query = select(ro.c.opened_at).where(ro.c.dealer_id == dealer_id)
+    if since is not None:
+        query = query.where(ro.c.opened_at >= since)
+    return list(conn.execute(query.order_by(ro.c.opened_at)).scalars())
