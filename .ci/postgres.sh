@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Start a throw-away PostgreSQL server from the machine's Debian packages (installing
 # them if absent) and print the SQLAlchemy URL for it. Used by .ci/run; developers can
-# run it too:  export PLANNER_TEST_PG_URL=$(bash .ci/postgres.sh)
+# run it too:  export PLANNER_TEST_PG_URL=$(bash .ci/postgres.sh)   (and `bash .ci/postgres.sh stop`)
 set -euo pipefail
 PORT=${PLANNER_PG_PORT:-54329}
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
@@ -13,6 +13,10 @@ PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 id postgres >/dev/null 2>&1 || useradd --system --home /var/lib/postgresql postgres
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 PGDATA=${PLANNER_PGDATA:-/tmp/planner-pg-$PORT}
+if [ "${1:-}" = stop ]; then
+  as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast stop >&2 || true
+  exit 0
+fi
 if [ ! -f "$PGDATA/PG_VERSION" ]; then
   mkdir -p "$PGDATA"
   [ "$(id -u)" = 0 ] && chown postgres: "$PGDATA"
