@@ -14,9 +14,11 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
 from planner.domain import Lang
 from planner.i18n import tr
-from planner.storage import DealerNotFound, find_dealer_id, open_database, resolve_url
+from planner.storage import find_dealer_id, open_database, resolve_url
 
 
 def _date(text: str) -> date:
@@ -66,7 +68,8 @@ def cmd_info(args: argparse.Namespace) -> int:
         print(json.dumps(s.as_json(), ensure_ascii=False, indent=2))
         return 0
     lang = args.lang
-    print(f"{s.name} [{s.code}]  {s.time_zone}  {s.holiday_country}  grid {s.booking_grid_minutes} min")
+    print(tr("cli.info_header", lang, name=s.name, code=s.code, zone=s.time_zone, country=s.holiday_country,
+             grid=s.booking_grid_minutes))
     if s.today:
         print(f"{tr('app.today', lang)}: {s.today}")
     for key, n in s.counts.items():
@@ -120,8 +123,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)
-    except (ValueError, DealerNotFound, FileNotFoundError) as exc:
+    except (ValueError, FileNotFoundError) as exc:  # PlannerError and ImportFailed are ValueErrors
         print(tr("cli.error", args.lang, message=_message(exc, args.lang)), file=sys.stderr)
+        return 2
+    except SQLAlchemyError as exc:
+        detail = str(exc.orig if isinstance(exc, DBAPIError) else exc).strip().splitlines()[0]
+        print(tr("cli.error", args.lang, message=tr("error.database", args.lang, detail=detail)), file=sys.stderr)
         return 2
 
 

@@ -72,6 +72,22 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Imported dealer {code}: {customers} customers, {vehicles} vehicles, {orders} repair orders → {db}",
     },
     "cli.error": {"zh": "错误：{message}", "en": "error: {message}"},
+    "cli.info_header": {"zh": "{name} [{code}]  {zone}  节假日：{country}  预约粒度 {grid} 分钟",
+                        "en": "{name} [{code}]  {zone}  holidays: {country}  grid {grid} min"},
+    # -- errors the user can act on ------------------------------------------------------
+    "error.no_dealer": {
+        "zh": "数据库中还没有经销商：请先运行 `planner demo` 或 `planner import`",
+        "en": "the database holds no dealer yet: run `planner demo` or `planner import`",
+    },
+    "error.dealer_not_found": {"zh": "数据库中没有代码为“{code}”的经销商",
+                               "en": "no dealer with code '{code}' in this database"},
+    "error.several_dealers": {"zh": "数据库中有多个经销商（{codes}）：请用 --dealer 指定一个",
+                              "en": "the database holds several dealers ({codes}): name one with --dealer"},
+    "error.dealer_exists": {"zh": "经销商“{code}”已在数据库中（如需覆盖请加 --replace）",
+                            "en": "dealer '{code}' already exists in this database (use --replace)"},
+    "error.database": {"zh": "数据库错误：{detail}", "en": "database error: {detail}"},
+    "error.bad_db": {"zh": "无法识别的数据库“{db}”：请给出文件路径或 SQLAlchemy URL",
+                     "en": "cannot understand the database '{db}': give a file path or a SQLAlchemy URL"},
     # -- import (planner/importer): where a problem is, and what is wrong ----------------
     # -- where a problem is ------------------------------------------------------
     "import.where.file": {"en": "{file}", "zh": "{file}"},

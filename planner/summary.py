@@ -72,10 +72,11 @@ def summarise(conn: Connection, dealer_id: int) -> DealerSummary:
         .where(ro.c.dealer_id == dealer_id)
     ).one()
     open_days = 0
+    zone = ref.dealer.zone
     if first is not None and last is not None:
+        first, last = first.astimezone(zone), last.astimezone(zone)
         calendar = DealerCalendar(ref.dealer)
-        zone = ref.dealer.zone
-        day, end = first.astimezone(zone).date(), last.astimezone(zone).date()
+        day, end = first.date(), last.date()
         while day <= end:
             open_days += calendar.is_open(day)
             day += timedelta(days=1)

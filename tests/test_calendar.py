@@ -73,8 +73,22 @@ def test_open_at_uses_the_dealers_zone() -> None:
 
 def test_holiday_country_is_a_setting() -> None:
     us = calendar(country="US")
-    assert us.day_kind(date(2026, 7, 4)) is DayKind.HOLIDAY or us.day_kind(date(2026, 7, 3)) is DayKind.HOLIDAY
+    assert us.day_kind(date(2025, 7, 4)) is DayKind.HOLIDAY  # a Friday
     assert us.day_kind(date(2026, 10, 1)) is DayKind.WORKDAY
+    assert not us.announces_holiday_periods and calendar().announces_holiday_periods
+
+
+def test_weekend_next_to_a_holiday_stays_a_weekend_outside_china() -> None:
+    us = calendar(country="US")
+    saturday = date(2025, 7, 5)
+    assert us.day_kind(saturday) is DayKind.WEEKEND
+    assert us.hours_on(saturday) == WEEKEND  # open as on any Saturday
+    period = us.holiday_period(saturday)  # ... though customers feel a long weekend
+    assert period is not None and period.days.start == date(2025, 7, 4) and period.days.end == date(2025, 7, 6)
+
+
+def test_weekend_inside_a_chinese_holiday_period_is_a_holiday() -> None:
+    assert calendar().hours_on(date(2024, 6, 8)) is None  # Dragon Boat: Saturday is part of the period
 
 
 def test_holiday_periods_in_a_year() -> None:

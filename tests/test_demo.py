@@ -219,3 +219,39 @@ def test_work_is_done_by_skilled_staff_in_opening_hours(full_demo: Demo) -> None
 def test_tiny_fleet_still_builds(vehicles: int) -> None:
     dealership, history = build_demo(11, TODAY, DemoSize(vehicles=vehicles, history_years=1))
     assert len(history.vehicles) == vehicles and dealership.technicians
+
+
+def test_no_day_takes_more_work_than_the_workshop_can_carry(full_demo: Demo) -> None:
+    from planner.demo.history import OVERLOAD_LIMIT, Staffing
+
+    dealership, history = full_demo
+    zone = dealership.dealer.zone
+    staffing = Staffing(dealership)
+    hours: dict[date, float] = defaultdict(float)
+    for ro in history.repair_orders:
+        hours[ro.opened_at.astimezone(zone).date()] += ro.labour_hours
+    loads = sorted(h / staffing.labour_hours(d) for d, h in hours.items())
+    assert loads[-1] <= OVERLOAD_LIMIT * 1.15  # walk-ins after a no-show may add a little
+    assert 0.5 <= loads[len(loads) // 2] <= 0.9  # a normal day is comfortably loaded
+
+
+def test_staff_on_repair_orders_were_at_work(full_demo: Demo) -> None:
+    dealership, history = full_demo
+    zone = dealership.dealer.zone
+    techs = {t.code: t for t in dealership.technicians}
+    advisors = {a.code: a for a in dealership.advisors}
+    for ro in history.repair_orders[::20]:
+        day = ro.opened_at.astimezone(zone).date()
+        advisor = advisors[ro.advisor_code or ""]
+        assert not any(a.covers(day) and a.whole_day for a in advisor.absences)
+        for line in ro.lines:
+            tech = techs[line.technician_code or ""]
+            assert any(tech.working_periods_on(day + timedelta(days=k)) for k in range(14))
+
+
+def test_bookings_are_taken_during_opening_hours_before_the_slot(full_demo: Demo) -> None:
+    dealership, history = full_demo
+    cal = DealerCalendar(dealership.dealer)
+    for appt in history.appointments[::10]:
+        assert appt.created_at < appt.slot_start
+        assert cal.is_open_at(appt.created_at) and cal.is_open_at(appt.slot_start)

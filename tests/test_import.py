@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from planner.domain import Dealership, Lang, Skill, TimeRange
+from planner.errors import DealerNotFound
 from planner.importer import ImportFailed, ImportResult, Issue, import_dealer, read_dealer_export
 from planner.importer.messages import MESSAGES, render
 from planner.storage import find_dealer_id, load_dealership, load_history, open_database
 from planner.storage import tables as t
-from planner.storage.repository import DealerNotFound
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SAMPLE = EXAMPLES / "dealer.toml"
@@ -103,9 +103,9 @@ def test_sample_rosters_breaks_and_absences() -> None:
     assert dealership.dealer.closures == (date(2026, 12, 31), date(2027, 2, 5))
 
 
-def test_sample_imports_and_round_trips(sqlite_engine: Engine) -> None:
+def test_sample_imports_and_round_trips(engine: Engine) -> None:
     dealership, history = read_dealer_export(SAMPLE)
-    result = import_dealer(sqlite_engine, SAMPLE)
+    result = import_dealer(engine, SAMPLE)
     assert isinstance(result, ImportResult) and not result.replaced
     assert result.counts() == {
         "advisors": 3,
@@ -122,7 +122,7 @@ def test_sample_imports_and_round_trips(sqlite_engine: Engine) -> None:
         "repair_order_lines": 57,
         "declined": 2,
     }
-    with sqlite_engine.connect() as conn:
+    with engine.connect() as conn:
         dealer_id = find_dealer_id(conn, "SZ-FT-01")
         loaded, loaded_history = load_dealership(conn, dealer_id), load_history(conn, dealer_id)
     assert dealer_id == result.dealer_id
@@ -212,28 +212,28 @@ def test_every_message_has_english_and_chinese() -> None:
     assert render("value.missing", "fr") == "a value is required"
 
 
-def test_nothing_is_written_when_anything_is_wrong(sqlite_engine: Engine) -> None:
+def test_nothing_is_written_when_anything_is_wrong(engine: Engine) -> None:
     with pytest.raises(ImportFailed):
-        import_dealer(sqlite_engine, BAD)
-    assert row_count(sqlite_engine) == 0
+        import_dealer(engine, BAD)
+    assert row_count(engine) == 0
 
 
 # -- importing twice, and the single transaction --------------------------------------------------
 
 
-def test_importing_an_existing_dealer_needs_replace(sqlite_engine: Engine) -> None:
-    first = import_dealer(sqlite_engine, SAMPLE)
+def test_importing_an_existing_dealer_needs_replace(engine: Engine) -> None:
+    first = import_dealer(engine, SAMPLE)
     with pytest.raises(ImportFailed) as caught:
-        import_dealer(sqlite_engine, SAMPLE)
+        import_dealer(engine, SAMPLE)
     exists = ("dealer.toml", None, "dealer.code", "SZ-FT-01", "db.dealer_exists")
     assert located(caught.value.errors) == [exists]
     assert "dealer 'SZ-FT-01' is already in this database" in str(caught.value)
-    rows_before = row_count(sqlite_engine)
+    rows_before = row_count(engine)
 
-    second = import_dealer(sqlite_engine, SAMPLE, replace=True)
+    second = import_dealer(engine, SAMPLE, replace=True)
     assert second.replaced and second.counts() == first.counts()
-    assert row_count(sqlite_engine) == rows_before  # replaced, not added to
-    with sqlite_engine.connect() as conn:
+    assert row_count(engine) == rows_before  # replaced, not added to
+    with engine.connect() as conn:
         assert find_dealer_id(conn) == second.dealer_id  # the only dealer
 
 

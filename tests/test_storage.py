@@ -10,9 +10,11 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, Engine, Table, func, inspect, select
+from sqlalchemy.exc import StatementError
 
 from planner.domain import Customer, Dealership, ServiceHistory
 from planner.storage import (
+    DealerExists,
     DealerNotFound,
     delete_dealer,
     find_dealer_id,
@@ -51,8 +53,10 @@ def test_round_trip_of_dealership_and_history(engine: Engine, small_demo: tuple[
     assert loaded.vehicles == history.vehicles
     assert loaded.appointments == history.appointments
     assert loaded.repair_orders == history.repair_orders
-    first = loaded.repair_orders[0]
-    assert first.opened_at.utcoffset() is not None  # aware on the way back
+    first, original = loaded.repair_orders[0], history.repair_orders[0]
+    assert first.opened_at.tzinfo == dealership.dealer.zone  # back in the dealer's own zone
+    assert first.opened_at.date() == original.opened_at.astimezone(dealership.dealer.zone).date()
+    assert loaded.appointments[0].slot_start.tzinfo == dealership.dealer.zone
 
 
 def test_a_failed_write_leaves_nothing(engine: Engine, small_demo: tuple[Dealership, ServiceHistory],
@@ -104,8 +108,12 @@ def test_same_dealer_code_twice_is_refused(engine: Engine, small_demo: tuple[Dea
     dealership, _ = small_demo
     with engine.begin() as conn:
         save_dealership(conn, dealership)
-    with pytest.raises(ValueError, match="already exists"), engine.begin() as conn:
+    with pytest.raises(DealerExists, match="already exists"), engine.begin() as conn:
         save_dealership(conn, dealership)
+    with engine.begin() as conn:
+        save_dealership(conn, dealership, replace=True)
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(t.dealers)).scalar_one() == 1
 
 
 def test_naive_datetimes_are_refused(engine: Engine, small_demo: tuple[Dealership, ServiceHistory]) -> None:
@@ -114,7 +122,7 @@ def test_naive_datetimes_are_refused(engine: Engine, small_demo: tuple[Dealershi
     from sqlalchemy import insert
 
     dealership, _ = small_demo
-    with pytest.raises(Exception, match="timezone-aware"), engine.begin() as conn:
+    with pytest.raises(StatementError, match="timezone-aware"), engine.begin() as conn:
         dealer_id = save_dealership(conn, dealership)
         conn.execute(insert(t.appointments).values(
             dealer_id=dealer_id, appointment_no="A", vehicle_id=1, customer_id=1, created_at=datetime(2026, 1, 1),

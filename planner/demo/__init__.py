@@ -14,11 +14,11 @@ import numpy as np
 from sqlalchemy import Engine
 
 from planner.demo.fleet import build_fleet
-from planner.demo.history import DemandDays, HistoryBuilder, VisitPlanner, renumber
+from planner.demo.history import DemandDays, HistoryBuilder, VisitPlanner, level_to_capacity, renumber
 from planner.demo.reference import DEALER_CODE, build_reference
 from planner.domain import DealerCalendar, Dealership, MileageReading, ServiceHistory
-from planner.storage import delete_dealer, find_dealer_id, save_dealership, save_history
-from planner.storage.repository import DealerNotFound
+from planner.errors import DealerExists
+from planner.storage import existing_dealer_id, save_dealership, save_history
 
 FLEET_YEARS = 10  # the dealer has sold cars for this long
 DEFAULT_VEHICLES = 12_000
@@ -42,9 +42,11 @@ def build_demo(seed: int, today: date, size: DemoSize | None = None) -> tuple[De
     days = DemandDays(calendar, first_sale, today + timedelta(days=120), np.random.default_rng([seed, 3]))
     planner = VisitPlanner(days, dealership.campaigns, today, np.random.default_rng([seed, 4]))
     builder = HistoryBuilder(dealership, days, calendar, history_start, today, np.random.default_rng([seed, 5]))
-    for fv in fleet:
-        for visit in planner.plan(fv):
-            builder.add(fv, visit)
+    planned = [(fv, visit) for fv in fleet for visit in planner.plan(fv)]
+    planned = level_to_capacity(planned, days, builder.staffing, builder.ops, history_start, today,
+                                np.random.default_rng([seed, 6]))
+    for fv, visit in planned:
+        builder.add(fv, visit)
     orders, appointments = renumber(builder.orders, builder.appointments)
     vehicles = tuple(
         replace(fv.vehicle, readings=(MileageReading(fv.vehicle.sale_date, 0, "sale"),
@@ -57,17 +59,12 @@ def build_demo(seed: int, today: date, size: DemoSize | None = None) -> tuple[De
 def write_demo(engine: Engine, seed: int, today: date, size: DemoSize | None = None,
                replace_existing: bool = False) -> int:
     """Build the demo and write it in one transaction; returns the dealer id."""
+    with engine.connect() as conn:  # fail fast, before half a minute of generating
+        if existing_dealer_id(conn, DEALER_CODE) is not None and not replace_existing:
+            raise DealerExists(DEALER_CODE)
     dealership, history = build_demo(seed, today, size)
     with engine.begin() as conn:
-        try:
-            existing = find_dealer_id(conn, DEALER_CODE)
-        except DealerNotFound:
-            existing = None
-        if existing is not None:
-            if not replace_existing:
-                raise ValueError(f"dealer {DEALER_CODE} already exists in this database (use --replace)")
-            delete_dealer(conn, existing)
-        dealer_id = save_dealership(conn, dealership, today=today)
+        dealer_id = save_dealership(conn, dealership, today=today, replace=replace_existing)
         save_history(conn, dealer_id, history)
     return dealer_id
 

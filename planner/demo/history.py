@@ -12,12 +12,12 @@ profile, and becomes a repair order with technicians and an advisor on duty.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 import numpy as np
 
-from planner.demo.catalogue import MODEL_BY_NAME, ModelSpec, op_code
+from planner.demo.catalogue import MODEL_BY_NAME, OP_TEMPLATES, ModelSpec, op_code
 from planner.demo.fleet import FleetVehicle
 from planner.domain import (
     Appointment,
@@ -31,6 +31,7 @@ from planner.domain import (
     DeclinedRecommendation,
     LabourOperation,
     MileageReading,
+    OperationCategory,
     RepairOrder,
     RepairOrderLine,
     Skill,
@@ -50,10 +51,10 @@ RECOMMEND_RATE = 0.16  # visits where the advisor recommends extra work
 ACCEPT_RATE = 0.5  # ... which the customer accepts on the spot
 DECLINED_RETURN = 0.5  # declined items that come back near their limit
 CAMPAIGN_VISIT_RATE = 0.06  # share of active vehicles a dealer campaign brings in
-CAMPAIGN_PULL = 0.3  # services due soon after a campaign starts that are pulled into it
 RECALL_RESPONSE = (0.8, 0.4)  # recall take-up: loyal customers, customers who left
 NO_SHOW_RATE = 0.08
 CANCEL_RATE = 0.05
+OVERLOAD_LIMIT = 1.6  # a day takes work up to this multiple of rostered labour hours; the rest come later
 
 REPAIR_MIX: tuple[tuple[str, float], ...] = (
     ("brake_pads_front", 10), ("brake_pads_rear", 6), ("brake_discs_front", 3), ("battery_12v", 8),
@@ -66,6 +67,7 @@ REPAIR_MIX: tuple[tuple[str, float], ...] = (
     ("hv_insulation", 1), ("charging_port", 1), ("dcdc_converter", 0.7), ("hv_coolant", 1.5),
     ("general_inspection", 4),
 )
+CAMPAIGN_KIND_BY_CODE = {tpl.code: tpl.kind for tpl in OP_TEMPLATES if tpl.category is OperationCategory.CAMPAIGN}
 SEASONAL_KINDS = {"ac_service": (6, 7, 8), "ac_compressor": (6, 7, 8), "battery_12v": (12, 1, 2)}
 RECOMMENDABLE = ("brake_pads_front", "brake_pads_rear", "tyres_pair", "battery_12v", "shocks_front",
                  "brake_fluid", "wipers", "coolant_flush", "ac_service", "transmission_fluid")
@@ -96,9 +98,11 @@ class DemandDays:
         for i, k in enumerate(self.kind):
             if k is DayKind.ADJUSTED_WORKDAY and w[i] > 0:
                 w[i] = ADJUSTED_WORKDAY_WEIGHT
+        self.long_closure_starts: set[int] = set()
         for period in calendar.holiday_periods(first, last):
             if not period.is_long or self.hours[self.index(period.days.start)] is not None:
                 continue
+            self.long_closure_starts.add(self.index(period.days.start))
             self._boost(w, self.index(period.days.start) - 1, -1, PRE_HOLIDAY_BOOST)
             self._boost(w, self.index(period.days.end) + 1, +1, POST_HOLIDAY_BOOST)
         self.weight = w * rng.lognormal(0.0, DAY_NOISE, size=n)
@@ -200,16 +204,11 @@ class VisitPlanner:
             last_i, last_km, n = day, owner.km_on(v.sale_date, self.days.dates[day]), n + 1
 
     def _pull_before_long_holiday(self, target: int) -> int:
-        # A service due just after Spring Festival or National Day is often done before it.
-        for ahead in range(1, 31):
-            j = target + ahead
-            if j >= len(self.days.dates):
-                break
-            if self.days.kind[j] is DayKind.HOLIDAY and self.days.hours[j] is None and \
-                    self.days.hours[j - 1] is not None:
-                if ahead <= 30 and self.rng.random() < 0.35:
-                    return j - int(self.rng.integers(1, 10))
-                break
+        # A service due in the month after a long closure (Spring Festival, National Day)
+        # is often done before it.
+        for j in range(target + 1, target + 31):
+            if j in self.days.long_closure_starts:
+                return j - int(self.rng.integers(1, 10)) if self.rng.random() < 0.35 else target
         return target
 
     def _repairs(self, fv: FleetVehicle, sale_i: int, end_i: int) -> list[Visit]:
@@ -234,9 +233,9 @@ class VisitPlanner:
             c0, c1 = self.days.index(c.start), self.days.index(c.end)
             if c0 <= sale_i or c0 >= self.today_i or not c.targets(fv.vehicle.model) or c.op_code is None:
                 continue
-            kind = next(k for k, code in (("pre_trip_check", "CMP-TRIP"), ("summer_ac_check", "CMP-AC"),
-                                          ("winter_check", "CMP-WIN"), ("recall_fuel_pump", "RC-FP"),
-                                          ("recall_bms_software", "RC-BMS")) if code == c.op_code)
+            kind = CAMPAIGN_KIND_BY_CODE.get(c.op_code)
+            if kind is None:
+                continue  # a campaign whose work the generator does not simulate
             if c.kind is CampaignKind.MANUFACTURER:
                 p = RECALL_RESPONSE[0] if c0 < leave_i else RECALL_RESPONSE[1]
                 if rng.random() < p:
@@ -309,24 +308,38 @@ APPOINTMENT_REASON_FACTOR = {"maintenance": 1.3, "repair": 0.55, "campaign": 1.4
 
 @dataclass
 class Staffing:
-    """Who is on duty each day, by skill (cached)."""
+    """Who is on duty each day, by skill (cached), and the day's rostered labour hours."""
 
     dealership: Dealership
     _techs: dict[tuple[date, Skill], list[str]] = field(default_factory=dict)
     _advisors: dict[date, list[str]] = field(default_factory=dict)
 
     def technicians(self, d: date, skill: Skill) -> list[str]:
+        """Technicians with the skill on duty on `d`; if none is, those of the next day that
+        has one (the job waits for them)."""
         key = (d, skill)
         if key not in self._techs:
-            on = [t.code for t in self.dealership.technicians if skill in t.skills and t.working_periods_on(d)]
-            self._techs[key] = on or [t.code for t in self.dealership.technicians if skill in t.skills]
+            for ahead in range(14):
+                day = d + timedelta(days=ahead)
+                on = [t.code for t in self.dealership.technicians if skill in t.skills and t.working_periods_on(day)]
+                if on:
+                    break
+            self._techs[key] = on
         return self._techs[key]
 
     def advisors(self, d: date) -> list[str]:
+        """Advisors on duty; on a day none is, the ones not on leave are called in."""
         if d not in self._advisors:
             on = [a.code for a in self.dealership.advisors if a.works_on(d)]
-            self._advisors[d] = on or [a.code for a in self.dealership.advisors]
+            called_in = [a.code for a in self.dealership.advisors
+                         if not any(x.covers(d) and x.whole_day for x in a.absences)]
+            self._advisors[d] = on or called_in or [a.code for a in self.dealership.advisors]
         return self._advisors[d]
+
+    def labour_hours(self, d: date) -> float:
+        """Standard labour hours the technicians on duty can produce on `d` (efficiency included)."""
+        return sum(sum(p.minutes for p in t.working_periods_on(d)) * t.efficiency / 60
+                   for t in self.dealership.technicians)
 
 
 @dataclass
@@ -416,10 +429,21 @@ class HistoryBuilder:
         m = int(slots[int(self.rng.choice(len(slots), p=w / w.sum()))])
         return self.calendar.localize(self.days.dates[day], time(m // 60, m % 60))
 
+    def _booking_time(self, slot: datetime) -> datetime:
+        """When the call was taken: 1–10 days ahead, during opening hours of an open day."""
+        day = self.days.index(slot.date()) - int(self.rng.integers(1, 11))
+        while day > 0 and self.days.hours[day] is None:
+            day -= 1
+        hours = self.days.hours[day]
+        if hours is None:
+            return slot - timedelta(days=1)
+        start = hours.start.hour * 60 + hours.start.minute
+        end = hours.end.hour * 60 + hours.end.minute
+        m = int(self.rng.integers(start, end))
+        return self.calendar.localize(self.days.dates[day], time(m // 60, m % 60))
+
     def _appointment(self, fv: FleetVehicle, visit: Visit, slot: datetime, status: AppointmentStatus) -> Appointment:
-        rng = self.rng
-        lead = int(rng.integers(1, 11))
-        made = slot - timedelta(days=lead, minutes=int(rng.integers(-120, 240)))
+        made = self._booking_time(slot)
         active = visit.rule is not None
         appt = Appointment(
             appointment_no=f"AP{slot:%y%m%d}-{len(self.appointments) + 1:06d}",
@@ -454,9 +478,7 @@ class HistoryBuilder:
                                        appt is not None, tuple(lines), tuple(visit.declined)))
         self.readings[fv.vehicle.vin].append(MileageReading(d, km, "repair_order"))
         if appt is not None:
-            self.appointments.append(Appointment(appt.appointment_no, appt.vin, appt.customer_no, appt.created_at,
-                                                 appt.slot_start, appt.origin, appt.status, appt.origin_rule,
-                                                 ro_no))
+            self.appointments.append(replace(appt, ro_number=ro_no))
 
     def _closing_time(self, opened: datetime, hours: float) -> datetime:
         """Work stops at closing time and resumes the next open day."""
@@ -478,6 +500,45 @@ class HistoryBuilder:
         return at
 
 
+def level_to_capacity(planned: list[tuple[FleetVehicle, Visit]], days: DemandDays, staffing: Staffing,
+                      ops: dict[str, LabourOperation], first: date, today: date,
+                      rng: np.random.Generator) -> list[tuple[FleetVehicle, Visit]]:
+    """A workshop cannot take unlimited work: on a day whose labour demand passes
+    OVERLOAD_LIMIT × the hours its technicians can produce, the excess visits (drawn at
+    random) are told to come the next open day. Visits pushed past `today` are dropped.
+    """
+    first_i, today_i = days.index(first), days.index(today)
+    by_day: dict[int, list[tuple[FleetVehicle, Visit]]] = defaultdict(list)
+    kept: list[tuple[FleetVehicle, Visit]] = []
+    for fv, visit in planned:
+        (by_day[visit.day] if first_i <= visit.day < today_i else kept).append((fv, visit))
+
+    def hours(fv: FleetVehicle, visit: Visit) -> float:
+        model = MODEL_BY_NAME[fv.vehicle.model]
+        codes = (op_code(k, model) for k in visit.kinds)
+        return sum(ops[c].standard_hours for c in codes if c is not None and c in ops)
+
+    for day in range(first_i, today_i):
+        todays = by_day.pop(day, [])
+        if not todays:
+            continue
+        limit = OVERLOAD_LIMIT * staffing.labour_hours(days.dates[day])
+        order = rng.permutation(len(todays))
+        load = 0.0
+        nxt = day + 1
+        while nxt < today_i and days.hours[nxt] is None:
+            nxt += 1
+        for k in order:
+            fv, visit = todays[int(k)]
+            load += hours(fv, visit)
+            if load <= limit or load == hours(fv, visit):
+                kept.append((fv, visit))
+            elif nxt < today_i:
+                visit.day = nxt
+                by_day[nxt].append((fv, visit))
+    return kept
+
+
 def renumber(orders: list[RepairOrder], appointments: list[Appointment]) -> tuple[list[RepairOrder], list[Appointment]]:
     """Number repair orders and appointments in time order, per day (RO240315-0012)."""
     orders = sorted(orders, key=lambda o: o.opened_at)
@@ -489,14 +550,12 @@ def renumber(orders: list[RepairOrder], appointments: list[Appointment]) -> tupl
         per_day[local.date()] += 1
         number = f"RO{local:%y%m%d}-{per_day[local.date()]:04d}"
         new_no[o.ro_number] = number
-        out.append(RepairOrder(number, o.vin, o.customer_no, o.advisor_code, o.opened_at, o.closed_at,
-                               o.mileage_km, o.from_appointment, o.lines, o.declined))
+        out.append(replace(o, ro_number=number))
     appts = sorted(appointments, key=lambda a: a.slot_start)
     per_day_a: dict[date, int] = defaultdict(int)
     out_a = []
     for a in appts:
         per_day_a[a.slot_start.date()] += 1
-        out_a.append(Appointment(f"AP{a.slot_start:%y%m%d}-{per_day_a[a.slot_start.date()]:04d}", a.vin,
-                                 a.customer_no, a.created_at, a.slot_start, a.origin, a.status, a.origin_rule,
-                                 new_no.get(a.ro_number) if a.ro_number else None))
+        out_a.append(replace(a, appointment_no=f"AP{a.slot_start:%y%m%d}-{per_day_a[a.slot_start.date()]:04d}",
+                             ro_number=new_no.get(a.ro_number) if a.ro_number else None))
     return out, out_a

@@ -3,8 +3,15 @@
 Holidays come from the `holidays` package for the dealer's country. In China the State
 Council moves working days: a long holiday is paid for by working on a weekend
 ("adjusted working day", 调休上班). A *holiday period* is the run of consecutive rest
-days around an official holiday (for National Day, usually 1–7 October), which is how
-customers and staff experience it.
+days around an official holiday (for National Day, usually 1–7 October, weekend
+included), which is how customers experience it. Where the country announces such
+periods (China: the package marks substituted days), every day of a period is a holiday
+for opening hours; elsewhere only the public holiday itself is, and an adjacent weekend
+stays a weekend.
+
+The package knows China's adjusted working days only for years the State Council has
+announced (each December for the next year); for later years it gives the fixed
+festival days without the substitutions, so plans that far ahead are provisional.
 """
 
 from __future__ import annotations
@@ -45,16 +52,12 @@ class HolidayPeriod:
 class DealerCalendar:
     """Answers calendar questions for one dealer over a span of years."""
 
-    def __init__(self, dealer: Dealer, years: range | None = None) -> None:
+    def __init__(self, dealer: Dealer) -> None:
         self.dealer = dealer
-        self._years = years
         self._periods: dict[date, HolidayPeriod] = {}
         self._built: set[int] = set()
 
     # -- the holidays package -------------------------------------------------
-    def _country(self, year: int) -> Any:
-        return holidays.country_holidays(self.dealer.holiday_country, years=[year - 1, year, year + 1])
-
     @cached_property
     def _all(self) -> Any:
         return holidays.country_holidays(self.dealer.holiday_country)
@@ -66,9 +69,14 @@ class DealerCalendar:
 
     def is_adjusted_workday(self, day: date) -> bool:
         """A weekend day made a working day to compensate for a holiday."""
+        self._all.get(day)  # populates the year (and its substitutions) lazily
         workdays: set[date] = getattr(self._all, "weekend_workdays", set())
-        self._all.get(day)  # populates the year lazily
         return day in workdays
+
+    @cached_property
+    def announces_holiday_periods(self) -> bool:
+        """Does the country move working days to make holiday periods (China does)?"""
+        return bool(getattr(self._all, "has_substituted_holidays", False))
 
     def is_rest_day(self, day: date) -> bool:
         """A day off for most customers: weekend (unless adjusted) or public holiday."""
@@ -107,7 +115,11 @@ class DealerCalendar:
         return self._periods.get(day)
 
     def is_holiday(self, day: date) -> bool:
-        return self.holiday_period(day) is not None
+        """An official day off for a holiday: the whole period where the country announces
+        periods, otherwise only the public holiday itself."""
+        if self.announces_holiday_periods:
+            return self.holiday_period(day) is not None
+        return self.public_holiday_name(day) is not None
 
     def holiday_periods(self, start: date, end: date) -> list[HolidayPeriod]:
         """Holiday periods that overlap [start, end], in order."""

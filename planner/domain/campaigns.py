@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from planner.domain.values import Lang
+from planner.domain.values import BilingualName
 
 
 class CampaignKind(StrEnum):
@@ -15,7 +15,7 @@ class CampaignKind(StrEnum):
 
 
 @dataclass(frozen=True)
-class Campaign:
+class Campaign(BilingualName):
     code: str
     name_zh: str
     name_en: str
@@ -34,6 +34,3 @@ class Campaign:
 
     def targets(self, model: str) -> bool:
         return not self.target_models or model in self.target_models
-
-    def name(self, lang: Lang = Lang.EN) -> str:
-        return self.name_zh if lang == Lang.ZH else self.name_en

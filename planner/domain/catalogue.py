@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from planner.domain.values import Lang
+from planner.domain.values import BilingualName
 from planner.domain.workforce import Skill
 from planner.domain.workshop import BayType
 
@@ -33,7 +33,7 @@ class PartRequirement:
 
 
 @dataclass(frozen=True)
-class LabourOperation:
+class LabourOperation(BilingualName):
     """One line of the labour-time catalogue."""
 
     op_code: str
@@ -54,9 +54,6 @@ class LabourOperation:
         if self.labour_price < 0:
             raise ValueError(f"operation {self.op_code}: labour price is negative")
 
-    def name(self, lang: Lang = Lang.EN) -> str:
-        return self.name_zh if lang == Lang.ZH else self.name_en
-
 
 @dataclass(frozen=True)
 class PurchaseOrder:
@@ -73,7 +70,7 @@ class PurchaseOrder:
 
 
 @dataclass(frozen=True)
-class Part:
+class Part(BilingualName):
     part_number: str
     name_zh: str
     name_en: str
@@ -87,9 +84,6 @@ class Part:
         for po in self.open_orders:
             if po.part_number != self.part_number:
                 raise ValueError(f"purchase order {po.po_number} is for {po.part_number}, not {self.part_number}")
-
-    def name(self, lang: Lang = Lang.EN) -> str:
-        return self.name_zh if lang == Lang.ZH else self.name_en
 
     def available_by(self, day: date) -> int:
         """Stock on hand plus every open order expected on or before `day`."""

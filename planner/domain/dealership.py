@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from planner.domain.appointments import Appointment
 from planner.domain.campaigns import Campaign
@@ -15,8 +17,7 @@ from planner.domain.workshop import Bay
 
 
 def _duplicates(codes: list[str]) -> list[str]:
-    seen: set[str] = set()
-    return sorted({c for c in codes if c in seen or seen.add(c)})  # type: ignore[func-returns-value]
+    return sorted(code for code, n in Counter(codes).items() if n > 1)
 
 
 @dataclass(frozen=True)
@@ -56,17 +57,25 @@ class Dealership:
                 if req.part_number not in known_parts:
                     raise ValueError(f"operation {op.op_code} uses unknown part {req.part_number}")
 
+    @cached_property
+    def _operations_by_code(self) -> dict[str, LabourOperation]:
+        return {op.op_code: op for op in self.operations}
+
+    @cached_property
+    def _parts_by_number(self) -> dict[str, Part]:
+        return {p.part_number: p for p in self.parts}
+
     def operation(self, op_code: str) -> LabourOperation:
-        for op in self.operations:
-            if op.op_code == op_code:
-                return op
-        raise KeyError(f"unknown operation code '{op_code}'")
+        try:
+            return self._operations_by_code[op_code]
+        except KeyError:
+            raise KeyError(f"unknown operation code '{op_code}'") from None
 
     def part(self, part_number: str) -> Part:
-        for p in self.parts:
-            if p.part_number == part_number:
-                return p
-        raise KeyError(f"unknown part number '{part_number}'")
+        try:
+            return self._parts_by_number[part_number]
+        except KeyError:
+            raise KeyError(f"unknown part number '{part_number}'") from None
 
 
 @dataclass(frozen=True)

@@ -103,3 +103,13 @@ class Lang(StrEnum):
 
     ZH = "zh"
     EN = "en"
+
+
+class BilingualName:
+    """For things named in Chinese and English (`name_zh`, `name_en` fields)."""
+
+    name_zh: str
+    name_en: str
+
+    def name(self, lang: Lang | str = Lang.EN) -> str:
+        return self.name_zh if lang == Lang.ZH else self.name_en

@@ -6,13 +6,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Engine
 
 from planner.domain import Dealership, ServiceHistory
+from planner.errors import DealerExists
 from planner.importer.messages import ImportFailed, Issue
 from planner.importer.reader import read_dealer_export
-from planner.storage import tables
-from planner.storage.repository import delete_dealer, save_dealership, save_history
+from planner.storage.repository import existing_dealer_id, save_dealership, save_history
 
 
 @dataclass(frozen=True)
@@ -66,11 +66,6 @@ def _result(
     )
 
 
-def _existing_dealer_id(conn: Connection, code: str) -> int | None:
-    found = conn.execute(select(tables.dealers.c.id).where(tables.dealers.c.code == code)).scalar()
-    return None if found is None else int(found)
-
-
 def import_dealer(
     engine: Engine, toml_path: str | os.PathLike[str], replace: bool = False
 ) -> ImportResult:
@@ -84,13 +79,11 @@ def import_dealer(
     dealership, history = read_dealer_export(toml_path)
     code = dealership.dealer.code
     with engine.begin() as conn:
-        existing = _existing_dealer_id(conn, code)
-        if existing is not None and not replace:
-            raise ImportFailed(
-                [Issue(Path(toml_path).name, None, "dealer.code", code, "db.dealer_exists")]
-            )
-        if existing is not None:
-            delete_dealer(conn, existing)
-        dealer_id = save_dealership(conn, dealership)
+        replaced = existing_dealer_id(conn, code) is not None
+        try:
+            dealer_id = save_dealership(conn, dealership, replace=replace)
+        except DealerExists:
+            issue = Issue(Path(toml_path).name, None, "dealer.code", code, "db.dealer_exists")
+            raise ImportFailed([issue]) from None
         save_history(conn, dealer_id, history)
-    return _result(dealer_id, existing is not None, dealership, history)
+    return _result(dealer_id, replaced, dealership, history)

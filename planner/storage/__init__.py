@@ -1,11 +1,12 @@
 """Storage: schema, migrations, and rows ↔ domain (SQLite by default, PostgreSQL too)."""
 
-from planner.storage.db import is_initialised, make_engine, migrate, open_database, resolve_url
+from planner.errors import DealerExists, DealerNotFound
+from planner.storage.db import make_engine, migrate, open_database, resolve_url
 from planner.storage.repository import (
-    DealerNotFound,
     arrival_times,
     dealer_today,
     delete_dealer,
+    existing_dealer_id,
     find_dealer_id,
     load_dealer,
     load_dealership,
@@ -15,12 +16,13 @@ from planner.storage.repository import (
 )
 
 __all__ = [
+    "DealerExists",
     "DealerNotFound",
     "arrival_times",
     "dealer_today",
     "delete_dealer",
+    "existing_dealer_id",
     "find_dealer_id",
-    "is_initialised",
     "load_dealer",
     "load_dealership",
     "load_history",

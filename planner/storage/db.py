@@ -7,8 +7,11 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from planner.errors import PlannerError
 
 DEFAULT_DB_PATH = Path("data") / "planner.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -20,17 +23,17 @@ def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
     The default is `PLANNER_DB_URL`, else an SQLite file under `data/`.
     """
     if db is None:
-        env = os.environ.get("PLANNER_DB_URL")
-        if env:
-            return env
-        db = DEFAULT_DB_PATH
-    text = os.fspath(db)
-    if "://" in text:
+        db = os.environ.get("PLANNER_DB_URL") or DEFAULT_DB_PATH
+    text = os.fspath(db).strip()
+    if "://" not in text:
+        return f"sqlite:///{Path(text).expanduser().resolve()}"
+    try:
         url = make_url(text)
-        if url.drivername in ("postgresql", "postgres"):
-            url = url.set(drivername="postgresql+psycopg")
-        return url.render_as_string(hide_password=False)
-    return f"sqlite:///{Path(text).expanduser().resolve()}"
+    except ArgumentError:
+        raise PlannerError("error.bad_db", db=text) from None
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url.render_as_string(hide_password=False)
 
 
 def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
@@ -64,10 +67,6 @@ def alembic_config(engine: Engine) -> Config:
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Upgrade the schema to `revision` (default: the newest)."""
     command.upgrade(alembic_config(engine), revision)
-
-
-def is_initialised(engine: Engine) -> bool:
-    return inspect(engine).has_table("dealers")
 
 
 def open_database(db: str | os.PathLike[str] | None = None) -> Engine:

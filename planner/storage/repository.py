@@ -50,13 +50,10 @@ from planner.domain import (
     Vehicle,
     WeeklyRoster,
 )
+from planner.errors import DealerExists, DealerNotFound
 from planner.storage import tables as t
 
 CHUNK = 5000
-
-
-class DealerNotFound(LookupError):
-    """The database holds no such dealer (or several, and none was named)."""
 
 
 def _chunks(rows: Sequence[dict[str, Any]], size: int = CHUNK) -> Iterator[Sequence[dict[str, Any]]]:
@@ -82,15 +79,20 @@ def find_dealer_id(conn: Connection, code: str | None = None) -> int:
     if code is not None:
         found = conn.execute(select(t.dealers.c.id).where(t.dealers.c.code == code)).scalar()
         if found is None:
-            raise DealerNotFound(f"no dealer with code '{code}' in this database")
+            raise DealerNotFound("error.dealer_not_found", code=code)
         return int(found)
     ids = conn.execute(select(t.dealers.c.id, t.dealers.c.code)).all()
     if not ids:
-        raise DealerNotFound("the database holds no dealer yet: run `planner demo` or `planner import`")
+        raise DealerNotFound("error.no_dealer")
     if len(ids) > 1:
-        codes = ", ".join(str(c) for _, c in ids)
-        raise DealerNotFound(f"the database holds several dealers ({codes}): name one with --dealer")
+        raise DealerNotFound("error.several_dealers", codes=", ".join(str(c) for _, c in ids))
     return int(ids[0][0])
+
+
+def existing_dealer_id(conn: Connection, code: str) -> int | None:
+    """The id of the dealer with this code, or None."""
+    found = conn.execute(select(t.dealers.c.id).where(t.dealers.c.code == code)).scalar()
+    return None if found is None else int(found)
 
 
 def dealer_today(conn: Connection, dealer_id: int) -> date | None:
@@ -138,11 +140,19 @@ def _absence_rows(dealer_id: int, staff_id: int, items: Iterable[Absence]) -> li
     ]
 
 
-def save_dealership(conn: Connection, dealership: Dealership, today: date | None = None) -> int:
-    """Insert a dealer with its staff, bays, catalogue, stock and campaigns; return its id."""
+def save_dealership(conn: Connection, dealership: Dealership, today: date | None = None,
+                    replace: bool = False) -> int:
+    """Insert a dealer with its staff, bays, catalogue, stock and campaigns; return its id.
+
+    A dealer with the same code is an error (`DealerExists`), unless `replace`: then it
+    and everything it owns is deleted first, in the caller's transaction.
+    """
     d = dealership.dealer
-    if conn.execute(select(t.dealers.c.id).where(t.dealers.c.code == d.code)).scalar() is not None:
-        raise ValueError(f"dealer '{d.code}' already exists in this database")
+    existing = existing_dealer_id(conn, d.code)
+    if existing is not None:
+        if not replace:
+            raise DealerExists(d.code)
+        delete_dealer(conn, existing)
     hol = d.opening_hours.holiday
     dealer_id = int(
         conn.execute(
@@ -248,7 +258,7 @@ def _load_rosters(conn: Connection, dealer_id: int) -> dict[int, WeeklyRoster]:
 def load_dealer(conn: Connection, dealer_id: int) -> Dealer:
     row = conn.execute(select(t.dealers).where(t.dealers.c.id == dealer_id)).one_or_none()
     if row is None:
-        raise DealerNotFound(f"no dealer with id {dealer_id}")
+        raise DealerNotFound("error.dealer_not_found", code=f"#{dealer_id}")
     weekly: list[TimeRange | None] = [None] * 7
     for h in conn.execute(select(t.opening_hours).where(t.opening_hours.c.dealer_id == dealer_id)):
         weekly[h.weekday] = TimeRange(h.opens, h.closes)
@@ -379,7 +389,14 @@ def save_history(conn: Connection, dealer_id: int, history: ServiceHistory) -> N
 
 
 def load_history(conn: Connection, dealer_id: int) -> ServiceHistory:
-    """Load every customer, vehicle, repair order and appointment of a dealer."""
+    """Load every customer, vehicle, repair order and appointment of a dealer.
+
+    Times come back in the dealer's own zone, so `.date()` is the local date.
+    """
+    zone = load_dealer(conn, dealer_id).zone
+
+    def local(ts: datetime | None) -> datetime | None:
+        return ts.astimezone(zone) if ts is not None else None
     customers: list[Customer] = []
     cust_no: dict[int, str] = {}
     for c in conn.execute(select(t.customers).where(t.customers.c.dealer_id == dealer_id).order_by(t.customers.c.id)):
@@ -416,10 +433,12 @@ def load_history(conn: Connection, dealer_id: int) -> ServiceHistory:
         ro_no[ro.id] = ro.ro_number
         orders.append(RepairOrder(
             ro.ro_number, vin_of[ro.vehicle_id], cust_no[ro.customer_id],
-            staff_code.get(ro.advisor_id) if ro.advisor_id else None, ro.opened_at, ro.closed_at,
+            staff_code.get(ro.advisor_id) if ro.advisor_id else None, ro.opened_at.astimezone(zone),
+            local(ro.closed_at),
             ro.mileage_km, ro.from_appointment, tuple(lines[ro.id]), tuple(declined[ro.id])))
     appts = [
-        Appointment(a.appointment_no, vin_of[a.vehicle_id], cust_no[a.customer_id], a.created_at, a.slot_start,
+        Appointment(a.appointment_no, vin_of[a.vehicle_id], cust_no[a.customer_id], a.created_at.astimezone(zone),
+                    a.slot_start.astimezone(zone),
                     AppointmentOrigin(a.origin), AppointmentStatus(a.status), a.origin_rule,
                     ro_no.get(a.repair_order_id) if a.repair_order_id else None)
         for a in conn.execute(select(t.appointments).where(t.appointments.c.dealer_id == dealer_id)
