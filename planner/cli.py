@@ -71,7 +71,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     print(tr("cli.info_header", lang, name=s.name, code=s.code, zone=s.time_zone, country=s.holiday_country,
              grid=s.booking_grid_minutes))
     if s.today:
-        print(f"{tr('app.today', lang)}: {s.today}")
+        print(tr("app.demo_date", lang, date=s.today))
     for key, n in s.counts.items():
         print(f"  {tr('count.' + key, lang):<28} {n:>8}")
     print(f"  {tr('app.technicians_by_skill', lang)}: "
@@ -81,7 +81,8 @@ def cmd_info(args: argparse.Namespace) -> int:
     print(f"  {tr('app.out_of_stock', lang)}: {s.parts_out_of_stock}   "
           f"{tr('app.open_orders', lang)}: {s.open_purchase_orders}")
     if s.repair_orders_from and s.repair_orders_to:
-        print(f"  {tr('app.ro_range', lang)}: {s.repair_orders_from:%Y-%m-%d} – {s.repair_orders_to:%Y-%m-%d}")
+        print("  " + tr("app.ro_range_line", lang, first=f"{s.repair_orders_from:%Y-%m-%d}",
+                        last=f"{s.repair_orders_to:%Y-%m-%d}"))
     print(f"  {tr('app.ro_per_day', lang)}: {s.repair_orders_per_open_day}   "
           f"{tr('app.appointment_share', lang)}: {s.appointment_share:.0%}")
     return 0

@@ -119,15 +119,18 @@ class DemandDays:
         return (d - self.first).days
 
     def choose(self, rng: np.random.Generator, target: int, before: int, after: int, lo: int, hi: int) -> int | None:
-        """A day near `target`, drawn by pull, within [lo, hi); None if all are closed."""
+        """A day near `target`, drawn by pull, not before `lo`; None when it falls on or
+        after `hi` (the visit is censored: it happens after the history ends or after the
+        customer left; clipping it to the last days instead would pile visits up there)."""
         for widen in (0, 7, 21):
-            a, b = max(lo, target - before), min(hi, target + after + widen + 1)
-            if a >= b:
+            a, b = max(lo, target - before), min(len(self.weight), target + after + widen + 1)
+            if a >= min(b, hi):
                 return None
             w = self.weight[a:b]
             total = float(w.sum())
             if total > 0:
-                return a + int(np.searchsorted(np.cumsum(w), rng.random() * total, side="right"))
+                day = a + int(np.searchsorted(np.cumsum(w), rng.random() * total, side="right"))
+                return day if day < hi else None
         return None
 
 
