@@ -255,3 +255,11 @@ def test_bookings_are_taken_during_opening_hours_before_the_slot(full_demo: Demo
     for appt in history.appointments[::10]:
         assert appt.created_at < appt.slot_start
         assert cal.is_open_at(appt.created_at) and cal.is_open_at(appt.slot_start)
+
+
+def test_the_last_days_are_not_special(full_demo: Demo) -> None:
+    """Visits due after the history ends are censored, not piled onto its last days."""
+    days = daily_counts(full_demo)
+    ordered = [n for _, n in sorted(days.items())]
+    last_week, before = ordered[-7:], ordered[-35:-7]
+    assert 0.75 <= mean(last_week) / mean(before) <= 1.3
