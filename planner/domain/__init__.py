@@ -1,7 +1,7 @@
 """Domain facts and rules: frozen value types, no I/O."""
 
 from planner.domain.appointments import Appointment, AppointmentOrigin, AppointmentStatus
-from planner.domain.calendar import DayKind, DealerCalendar, HolidayPeriod
+from planner.domain.calendar import DayKind, DealerCalendar, HolidayCalendar, HolidayPeriod
 from planner.domain.campaigns import Campaign, CampaignKind
 from planner.domain.catalogue import (
     LabourOperation,
@@ -48,6 +48,7 @@ __all__ = [
     "Dealership",
     "DeclinedRecommendation",
     "Grade",
+    "HolidayCalendar",
     "HolidayPeriod",
     "LabourOperation",
     "Lang",

@@ -49,18 +49,18 @@ class HolidayPeriod:
         return self.days.days >= LONG_HOLIDAY_DAYS
 
 
-class DealerCalendar:
-    """Answers calendar questions for one dealer over a span of years."""
+class HolidayCalendar:
+    """A country's holidays, holiday periods and adjusted working days (any span of years)."""
 
-    def __init__(self, dealer: Dealer) -> None:
-        self.dealer = dealer
+    def __init__(self, country: str) -> None:
+        self.country = country
         self._periods: dict[date, HolidayPeriod] = {}
         self._built: set[int] = set()
 
     # -- the holidays package -------------------------------------------------
     @cached_property
     def _all(self) -> Any:
-        return holidays.country_holidays(self.dealer.holiday_country)
+        return holidays.country_holidays(self.country)
 
     def public_holiday_name(self, day: date) -> str | None:
         """The official name if the date is a public holiday (or official day off)."""
@@ -140,7 +140,14 @@ class DealerCalendar:
             return DayKind.ADJUSTED_WORKDAY
         return DayKind.WEEKEND if day.weekday() >= 5 else DayKind.WORKDAY
 
-    # -- opening hours ----------------------------------------------------------
+
+class DealerCalendar(HolidayCalendar):
+    """One dealer's calendar: its country's holidays plus its opening hours and closures."""
+
+    def __init__(self, dealer: Dealer) -> None:
+        super().__init__(dealer.holiday_country)
+        self.dealer = dealer
+
     def hours_on(self, day: date) -> TimeRange | None:
         """Opening hours on a date, or None when the dealer is closed."""
         if day in self.dealer.closures:

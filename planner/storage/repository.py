@@ -459,3 +459,17 @@ def arrival_times(conn: Connection, dealer_id: int, since: datetime | None = Non
     if since is not None:
         query = query.where(ro.c.opened_at >= since)
     return list(conn.execute(query.order_by(ro.c.opened_at)).scalars())
+
+
+def arrival_records(conn: Connection, dealer_id: int,
+                    since: datetime | None = None) -> list[tuple[datetime, bool, float]]:
+    """(opened at, came from an appointment, labour hours) of each repair order, oldest first."""
+    ro, lines = t.repair_orders, t.repair_order_lines
+    hours = (select(lines.c.repair_order_id, func.sum(lines.c.hours).label("hours"))
+             .where(lines.c.dealer_id == dealer_id).group_by(lines.c.repair_order_id).subquery())
+    query = (select(ro.c.opened_at, ro.c.from_appointment, func.coalesce(hours.c.hours, 0.0))
+             .select_from(ro.outerjoin(hours, hours.c.repair_order_id == ro.c.id))
+             .where(ro.c.dealer_id == dealer_id))
+    if since is not None:
+        query = query.where(ro.c.opened_at >= since)
+    return [(a, bool(b), float(h)) for a, b, h in conn.execute(query.order_by(ro.c.opened_at))]

@@ -1,0 +1,1 @@
+"""Intake forecast: arrivals in, forecasts with intervals (and peaks and valleys) out."""

@@ -1,0 +1,125 @@
+"""Rolling-origin backtests: every model forecasts from the same origins, scored alike."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+
+from planner.forecast import metrics
+from planner.forecast.models import DEFAULT_MODEL, MODELS, ForecastSettings, Model, SeriesContext
+from planner.forecast.series import Grid
+
+PINBALL_QUANTILES = (0.025, 0.1, 0.5, 0.9, 0.975)
+
+
+@dataclass(frozen=True)
+class ModelScore:
+    model: str
+    mase: float
+    rel_mae: float
+    rmse: float
+    coverage_80: float
+    coverage_95: float
+    pinball: float
+    seconds: float  # median time of one fit and forecast
+
+
+@dataclass(frozen=True)
+class BacktestResult:
+    freq: str  # "H" or "D"
+    holdout_days: int
+    horizon_days: int
+    origins: tuple[date, ...]
+    scores: tuple[ModelScore, ...]
+    chosen: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "chosen": self.chosen,
+            "freq": self.freq,
+            "holdout_days": self.holdout_days,
+            "horizon_days": self.horizon_days,
+            "origins": [d.isoformat() for d in self.origins],
+            "models": [{k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(s).items()}
+                       for s in self.scores],
+        }
+
+    def score(self, model: str) -> ModelScore:
+        return next(s for s in self.scores if s.model == model)
+
+
+@dataclass
+class _Collected:
+    actual: list[np.ndarray]
+    mean: list[np.ndarray]
+    scaled_abs: list[np.ndarray]
+    quantiles: dict[float, list[np.ndarray]]
+    intervals: dict[float, list[tuple[np.ndarray, np.ndarray]]]
+    seconds: list[float]
+
+
+def _stack(pairs: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    return np.concatenate([lo for lo, _ in pairs]), np.concatenate([hi for _, hi in pairs])
+
+
+def backtest(grid: Grid, context: SeriesContext, settings: ForecastSettings | None = None, *,
+             daily: bool = False, holdout_days: int = 56, horizon_days: int = 7, step_days: int = 7,
+             models: dict[str, Model] | None = None) -> BacktestResult:
+    """Forecast from origins every `step_days` over the last `holdout_days`, `horizon_days` ahead.
+
+    Scores are computed on hourly cells, or on daily totals when `daily` (or when the grid
+    is daily). Every model sees exactly the same history and is scored on the same cells.
+    """
+    settings = settings or ForecastSettings()
+    models = models or MODELS
+    if grid.n_days < holdout_days + 8 * 7:
+        raise ValueError(f"the series covers {grid.n_days} days: a backtest over {holdout_days} days needs "
+                         f"at least {holdout_days + 56}")
+    daily = daily or grid.is_daily
+    cuts = list(range(grid.n_days - holdout_days, grid.n_days, step_days))
+    collected = {name: _Collected([], [], [], {q: [] for q in PINBALL_QUANTILES}, {0.8: [], 0.95: []}, [])
+                 for name in models}
+    for cut in cuts:
+        history = grid.slice_days(0, cut)
+        actual = grid.slice_days(cut, min(cut + horizon_days, grid.n_days))
+        truth = actual.daily_totals()[:, None] if daily else actual.counts
+        scale = metrics.seasonal_scale(history.daily_totals() if daily else history.counts)
+        for name, model in models.items():
+            started = time.perf_counter()
+            forecast = model(history, actual.n_days, context, settings)
+            collected[name].seconds.append(time.perf_counter() - started)
+            if daily:
+                forecast = forecast.daily()
+            c = collected[name]
+            c.actual.append(truth.ravel())
+            c.mean.append(forecast.mean.ravel())
+            c.scaled_abs.append(np.abs(truth - forecast.mean).ravel() / scale)
+            for q in PINBALL_QUANTILES:
+                c.quantiles[q].append(forecast.quantile(q).ravel())
+            for level in c.intervals:
+                lo, hi = forecast.interval(level)
+                c.intervals[level].append((lo.ravel(), hi.ravel()))
+    naive_mae = metrics.mae(np.concatenate(collected["seasonal_naive"].actual),
+                            np.concatenate(collected["seasonal_naive"].mean)) if "seasonal_naive" in models else np.nan
+    scores = []
+    for name, c in collected.items():
+        a, m = np.concatenate(c.actual), np.concatenate(c.mean)
+        qs = {k: np.concatenate(v) for k, v in c.quantiles.items()}
+        scaled = np.concatenate(c.scaled_abs)
+        scores.append(ModelScore(
+            model=name,
+            mase=float(np.nanmean(scaled)),
+            rel_mae=metrics.mae(a, m) / naive_mae if naive_mae else float("nan"),
+            rmse=metrics.rmse(a, m),
+            coverage_80=metrics.coverage(a, *_stack(c.intervals[0.8])),
+            coverage_95=metrics.coverage(a, *_stack(c.intervals[0.95])),
+            pinball=float(np.mean([metrics.pinball(a, qs[k], k) for k in PINBALL_QUANTILES])),
+            seconds=float(np.median(c.seconds)),
+        ))
+    origins = tuple(grid.start + timedelta(days=cut) for cut in cuts)
+    chosen = DEFAULT_MODEL if DEFAULT_MODEL in models else scores[0].model
+    return BacktestResult("D" if daily else "H", holdout_days, horizon_days, origins, tuple(scores), chosen)
