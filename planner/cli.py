@@ -1,4 +1,4 @@
-"""The `planner` command line: demo, import, info.
+"""The `planner` command line: demo, import, info, forecast, backtest.
 
 Every command takes `--db` (a file path or a SQLAlchemy URL; default `PLANNER_DB_URL`
 or `data/planner.db`). Errors are printed as one clear message with exit status 2.
@@ -11,14 +11,18 @@ import json
 import sys
 import time
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from planner.domain import Lang
 from planner.i18n import tr
 from planner.storage import find_dealer_id, open_database, resolve_url
+
+if TYPE_CHECKING:
+    from planner.forecast.sources import ArrivalSource
 
 
 def _date(text: str) -> date:
@@ -88,6 +92,84 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_series(p: argparse.ArgumentParser) -> None:
+    """Where an arrival series comes from: a dealer's database or a CSV of arrivals."""
+    _add_db(p)
+    p.add_argument("--arrivals", metavar="FILE.csv",
+                   help="a CSV with a 'timestamp' column (one row per arrival) or 'timestamp,count' rows")
+    p.add_argument("--dealer", help="dealer code (needed when the database holds several)")
+    p.add_argument("--freq", choices=["H", "D"], default="H", help="hourly or daily (default H)")
+    p.add_argument("--country", default="CN", help="holiday country for --arrivals (default CN)")
+    p.add_argument("--tz", default="Asia/Shanghai", help="time zone of --arrivals (default Asia/Shanghai)")
+    p.add_argument("--json", action="store_true")
+
+
+def _series(args: argparse.Namespace) -> tuple[ArrivalSource, list[tuple[datetime, bool, float]] | None]:
+    from planner.forecast.sources import from_csv, from_database
+    from planner.storage.repository import arrival_records
+
+    daily = args.freq == "D"
+    if args.arrivals:
+        if args.db:
+            raise ValueError("give either --db or --arrivals, not both")
+        return from_csv(args.arrivals, args.country, args.tz, daily=daily), None
+    engine = open_database(args.db)
+    with engine.connect() as conn:
+        dealer_id = find_dealer_id(conn, args.dealer)
+        source = from_database(conn, dealer_id)
+        since = datetime.combine(source.next_day - timedelta(weeks=16), datetime.min.time(), tzinfo=source.zone)
+        return source, arrival_records(conn, dealer_id, since=since)
+
+
+def cmd_forecast(args: argparse.Namespace) -> int:
+    from planner.forecast.intake import forecast_intake
+
+    source, records = _series(args)
+    start = args.start or source.next_day
+    result = forecast_intake(source, start, args.days, daily=args.freq == "D", model=args.model, records=records)
+    if args.json:
+        print(json.dumps({"model": result.model, "freq": result.freq,
+                          "periods": [p.as_json() for p in result.periods]}, ensure_ascii=False, indent=1))
+        return 0
+    lang = args.lang
+    print(tr("cli.forecast_title", lang, model=result.model, start=start, days=args.days))
+    print(tr("cli.forecast_header", lang))
+    for p in result.periods:
+        weekday = tr(f"weekday.{p.start.weekday()}", lang)
+        when = f"{p.start:%Y-%m-%d} {weekday}" + ("" if result.freq == "D" else f" {p.start:%H:%M}")
+        if p.closed:
+            print(f"{when:<22} {tr('cli.closed', lang)}")
+            continue
+        extra = ""
+        if p.labour_hours is not None and p.capacity_hours is not None:
+            ratio = f"{p.load_ratio:.0%}" if p.load_ratio is not None else "-"
+            label = tr(f"load.{p.label.value}", lang) if p.label else "-"
+            extra = (f" {p.walk_ins:>7.1f} {p.appointments:>6.1f} {p.labour_hours:>7.1f} {p.capacity_hours:>7.1f}"
+                     f" {ratio:>6} {label}")
+        print(f"{when:<22} {p.arrivals:>7.1f} {p.lo80:>5.0f}-{p.hi80:<5.0f} {p.lo95:>5.0f}-{p.hi95:<5.0f}{extra}")
+    return 0
+
+
+def cmd_backtest(args: argparse.Namespace) -> int:
+    from planner.forecast.backtest import backtest
+
+    source, _ = _series(args)
+    result = backtest(source.grid, source.context, daily=args.freq == "D", holdout_days=args.holdout_days,
+                      horizon_days=args.horizon_days)
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False))
+        return 0
+    print(tr("cli.backtest_title", args.lang, freq=result.freq, holdout=result.holdout_days,
+             horizon=result.horizon_days, origins=len(result.origins)))
+    print(f"{'model':<20} {'MASE':>6} {'relMAE':>7} {'RMSE':>7} {'cov80':>6} {'cov95':>6} {'pinball':>8} {'s/fit':>6}")
+    for m in result.scores:
+        mark = " *" if m.model == result.chosen else ""
+        print(f"{m.model:<20} {m.mase:>6.3f} {m.rel_mae:>7.3f} {m.rmse:>7.2f} {m.coverage_80:>6.2f} "
+              f"{m.coverage_95:>6.2f} {m.pinball:>8.3f} {m.seconds:>6.2f}{mark}")
+    print(tr("cli.backtest_chosen", args.lang, model=result.chosen))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="planner", description="After-sales capacity planner")
     parser.add_argument("--lang", choices=[lang.value for lang in Lang], default=Lang.EN.value,
@@ -114,6 +196,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dealer", help="dealer code (needed when the database holds several)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_info)
+
+    from planner.forecast.models import DEFAULT_MODEL, MODELS
+
+    p = sub.add_parser("forecast", help="intake forecast with intervals, capacity, load ratio and peak/valley label")
+    _add_series(p)
+    p.add_argument("--start", type=_date, help="first day (default: the day after the history ends)")
+    p.add_argument("--days", type=int, default=14, help="days ahead (default 14)")
+    p.add_argument("--model", choices=list(MODELS), default=DEFAULT_MODEL)
+    p.set_defaults(func=cmd_forecast)
+
+    p = sub.add_parser("backtest", help="rolling-origin accuracy of every model against the baselines")
+    _add_series(p)
+    p.add_argument("--holdout-days", type=int, default=56, help="days at the end held out (default 56)")
+    p.add_argument("--horizon-days", type=int, default=7, help="days forecast from each origin (default 7)")
+    p.set_defaults(func=cmd_backtest)
     return parser
 
 

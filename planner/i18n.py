@@ -77,6 +77,25 @@ TEXT: dict[str, dict[str, str]] = {
     "cli.error": {"zh": "错误：{message}", "en": "error: {message}"},
     "cli.info_header": {"zh": "{name} [{code}]  {zone}  节假日：{country}  预约粒度 {grid} 分钟",
                         "en": "{name} [{code}]  {zone}  holidays: {country}  grid {grid} min"},
+    "cli.forecast_title": {"zh": "进厂预测（模型 {model}），自 {start} 起 {days} 天",
+                           "en": "Intake forecast ({model}), {days} days from {start}"},
+    "cli.forecast_header": {
+        "zh": "时段                    预计台次  80%区间    95%区间   散客   预约  工时需求  可用工时  负荷  标签",
+        "en": "period                 arrivals  80% int.   95% int.  walk-in  appt  labour h  capacity  load  label",
+    },
+    "cli.closed": {"zh": "休息", "en": "closed"},
+    "cli.backtest_title": {
+        "zh": "回测：频率 {freq}，留出 {holdout} 天，每次预测 {horizon} 天，共 {origins} 个起点",
+        "en": "Backtest: freq {freq}, {holdout}-day holdout, {horizon} days ahead from {origins} origins",
+    },
+    "cli.backtest_chosen": {"zh": "规划默认使用的模型：{model}（标 *）",
+                            "en": "the planner uses {model} by default (marked *)"},
+    **{f"weekday.{i}": {"zh": zh, "en": en} for i, (zh, en) in enumerate(zip(
+        ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
+        ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), strict=True))},
+    "load.peak": {"zh": "高峰", "en": "peak"},
+    "load.normal": {"zh": "正常", "en": "normal"},
+    "load.valley": {"zh": "低谷", "en": "valley"},
     # -- errors the user can act on ------------------------------------------------------
     "error.no_dealer": {
         "zh": "数据库中还没有经销商：请先运行 `planner demo` 或 `planner import`",

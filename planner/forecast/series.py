@@ -140,7 +140,7 @@ class InferredOpening:
         mask = np.zeros((n_days, len(hours)), dtype=bool)
         for d in range(n_days):
             day = first + timedelta(days=d)
-            if self.holidays_closed and calendar.public_holiday_name(day) is not None:
+            if self.holidays_closed and calendar.is_holiday(day):
                 continue
             allowed = self.hours_by_weekday[day.weekday()]
             for i, h in enumerate(hours):
@@ -174,7 +174,7 @@ def infer_opening(grid: Grid, calendar: HolidayCalendar, min_share: float = 0.00
             continue
         open_idx = [i for i, c in enumerate(week_counts) if c >= min_share * total]
         by_weekday.append(frozenset(grid.hours[open_idx[0]: open_idx[-1] + 1]))
-    holiday_rows = [i for i, d in enumerate(days) if calendar.public_holiday_name(d) is not None
+    holiday_rows = [i for i, d in enumerate(days) if calendar.is_holiday(d)
                     and by_weekday[d.weekday()]]
     closed = [i for i in holiday_rows if totals[i] == 0]
     holidays_closed = bool(holiday_rows) and len(closed) >= 0.5 * len(holiday_rows) and usual >= 3

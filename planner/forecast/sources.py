@@ -109,7 +109,7 @@ def read_arrivals_csv(path: str | os.PathLike[str], zone_name: str) -> tuple[lis
 
 def inferred_context(calendar: HolidayCalendar, opening: InferredOpening) -> SeriesContext:
     def is_open(d: date) -> bool:
-        closed_holiday = opening.holidays_closed and calendar.public_holiday_name(d) is not None
+        closed_holiday = opening.holidays_closed and calendar.is_holiday(d)
         return bool(opening.hours_by_weekday[d.weekday()]) and not closed_holiday
 
     return SeriesContext(calendar=calendar, days=DayContext(is_open=is_open),

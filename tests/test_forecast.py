@@ -1,0 +1,270 @@
+"""The intake forecast: features, metrics, distributions, models, sources and the CLI."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, time, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from planner.cli import main
+from planner.domain import (
+    Campaign,
+    CampaignKind,
+    Dealer,
+    DealerCalendar,
+    OpeningHours,
+    TimeRange,
+)
+from planner.forecast import metrics
+from planner.forecast.backtest import backtest
+from planner.forecast.distribution import calibrate_alpha, interval_coverage, nb_interval
+from planner.forecast.features import DayContext, day_features, feature_names
+from planner.forecast.models import ForecastSettings, seasonal_naive, two_scale_nb, weekday_hour_mean
+from planner.forecast.series import Grid, dealer_open_mask
+from planner.forecast.sources import dealer_context, from_csv, read_arrivals_csv
+
+OPEN = TimeRange(time(8, 30), time(18, 0))
+DEALER = Dealer("T1", "Test dealer", OpeningHours((OPEN,) * 7))
+CAL = DealerCalendar(DEALER)
+ALL_WEEKDAYS = list(range(7))
+
+
+def features_on(day: date, campaigns: tuple[Campaign, ...] = ()) -> dict[str, float]:
+    x = day_features(CAL, day, 1, DayContext(CAL.is_open, campaigns), ALL_WEEKDAYS, day)
+    return dict(zip(feature_names(ALL_WEEKDAYS), x[0], strict=True))
+
+
+# -- features ------------------------------------------------------------------------------
+
+def test_adjusted_working_day_feature() -> None:
+    assert features_on(date(2026, 10, 10))["adjusted_workday"] == 1  # Saturday worked for National Day
+    assert features_on(date(2026, 10, 17))["adjusted_workday"] == 0
+
+
+def test_days_before_and_after_a_closed_golden_week() -> None:
+    assert features_on(date(2026, 9, 30))["before_break_1"] == 1
+    assert features_on(date(2026, 9, 29))["before_break_2"] == 1
+    assert features_on(date(2026, 10, 8))["after_break_1"] == 1
+    assert features_on(date(2026, 10, 9))["after_break_2"] == 1
+    plain = features_on(date(2026, 11, 11))
+    assert not any(v for k, v in plain.items() if k.startswith(("before", "after")))
+
+
+def test_a_holiday_the_dealer_opens_on() -> None:
+    open_on_holidays = Dealer("T2", "Open", OpeningHours((OPEN,) * 7, holiday=OPEN))
+    cal = DealerCalendar(open_on_holidays)
+    x = day_features(cal, date(2026, 10, 1), 1, DayContext(cal.is_open), ALL_WEEKDAYS, date(2026, 10, 1))
+    row = dict(zip(feature_names(ALL_WEEKDAYS), x[0], strict=True))
+    assert row["holiday_open_weekday"] == 1 and row["holiday_open_weekend"] == 0  # a Thursday
+
+
+def test_campaign_and_its_launch_week() -> None:
+    c = Campaign("W", "冬季", "Winter", CampaignKind.DEALER, date(2026, 12, 1), date(2026, 12, 31))
+    assert features_on(date(2026, 12, 3), (c,))["dealer_campaign_launch"] == 1
+    later = features_on(date(2026, 12, 20), (c,))
+    assert later["dealer_campaign"] == 1 and later["dealer_campaign_launch"] == 0
+    assert features_on(date(2026, 11, 30), (c,))["dealer_campaign"] == 0
+
+
+def test_closed_cells_of_the_grid() -> None:
+    mask = dealer_open_mask(CAL, date(2026, 9, 30), 2, (8, 12, 18))
+    assert mask[0].tolist() == [True, True, False]  # 18:00 is closing time
+    assert not mask[1].any()  # 1 October: closed
+
+
+# -- metrics against hand-computed values ------------------------------------------------------
+
+def test_metrics_by_hand() -> None:
+    actual = np.array([10.0, 12.0, np.nan, 8.0])
+    predicted = np.array([11.0, 9.0, 5.0, 8.0])
+    assert metrics.mae(actual, predicted) == pytest.approx(4 / 3)
+    assert metrics.rmse(actual, predicted) == pytest.approx(np.sqrt(10 / 3))
+    assert metrics.mase(actual, predicted, scale=2.0) == pytest.approx(2 / 3)
+    # 10 in [9, 11]; 12 above 11; 8 below 9; the NaN cell is skipped
+    assert metrics.coverage(actual, np.array([9, 9, 0, 9.0]), np.array([11, 11, 9, 11.0])) == pytest.approx(1 / 3)
+    # pinball at q=0.9: errors 10-11=-1 -> 0.1, 12-9=3 -> 2.7, 8-8=0 -> 0
+    assert metrics.pinball(actual, predicted, 0.9) == pytest.approx((0.1 + 2.7 + 0) / 3)
+
+
+def test_seasonal_scale_is_the_in_sample_naive_error() -> None:
+    history = np.array([1, 2, 3, 4, 5, 6, 7, 2, 2, 3, 4, 5, 6, 9], dtype=float)
+    assert metrics.seasonal_scale(history) == pytest.approx((1 + 0 + 0 + 0 + 0 + 0 + 2) / 7)
+
+
+# -- distributions ------------------------------------------------------------------------------
+
+def test_discrete_interval_holds_about_its_level() -> None:
+    lo, hi = nb_interval(np.array([5.0]), 0.0, 0.8)
+    assert (lo[0], hi[0]) in ((2, 7), (3, 8), (3, 7))
+    rng = np.random.default_rng(1)
+    mu = rng.uniform(2, 40, 4000)
+    y = rng.poisson(mu)
+    assert abs(interval_coverage(y, mu, 0.0, 0.8) - 0.8) < 0.03
+
+
+def test_calibrated_alpha_gives_nominal_coverage_on_overdispersed_counts() -> None:
+    rng = np.random.default_rng(2)
+    mu = rng.uniform(20, 120, 3000)
+    alpha = 0.05
+    y = rng.negative_binomial(1 / alpha, 1 / (1 + alpha * mu))
+    fitted = calibrate_alpha(y.astype(float), mu)
+    assert 0.02 < fitted < 0.09
+    assert abs(interval_coverage(y, mu, fitted, 0.8) - 0.8) < 0.03
+
+
+# -- models on a synthetic dealer with known structure -------------------------------------------
+
+WEEKDAY_LEVEL = np.array([1.0, 0.9, 0.9, 0.95, 1.0, 1.6, 1.3])
+PROFILE = np.array([0.05, 0.2, 0.18, 0.08, 0.04, 0.12, 0.14, 0.1, 0.06, 0.03])  # 08:00..17:00
+CAMPAIGN = Campaign("C1", "活动", "Campaign", CampaignKind.DEALER, date(2026, 3, 2), date(2026, 3, 22))
+
+
+def synthetic(start: date, n_days: int, seed: int = 0, uplift: float = 1.3) -> Grid:
+    """Poisson arrivals: weekday levels, a 30% campaign uplift, closed on holiday periods."""
+    rng = np.random.default_rng(seed)
+    hours = tuple(range(8, 18))
+    mask = dealer_open_mask(CAL, start, n_days, hours)
+    counts = np.full(mask.shape, np.nan)
+    for d in range(n_days):
+        day = start + timedelta(days=d)
+        if not mask[d].any():
+            continue
+        level = 60 * WEEKDAY_LEVEL[day.weekday()] * (uplift if CAMPAIGN.active_on(day) else 1.0)
+        counts[d] = np.where(mask[d], rng.poisson(level * PROFILE), np.nan)
+    return Grid(start, hours, counts)
+
+
+def context(campaigns: tuple[Campaign, ...] = (CAMPAIGN,)):  # type: ignore[no-untyped-def]
+    from planner.domain import Dealership
+
+    return dealer_context(CAL, Dealership(DEALER, (), (), (), (), (), campaigns))
+
+
+@pytest.fixture(scope="module")
+def history() -> Grid:
+    # 2 years of history, up to the start of a known campaign that the model must anticipate
+    return synthetic(date(2024, 1, 1), (date(2026, 3, 2) - date(2024, 1, 1)).days)
+
+
+def test_two_scale_model_recovers_weekdays_hours_and_the_campaign(history: Grid) -> None:
+    last_year = Campaign("C0", "活动", "Campaign", CampaignKind.DEALER, date(2025, 3, 3), date(2025, 3, 23))
+    grid = synthetic(date(2024, 1, 1), history.n_days)
+    # last year's campaign is in the history too, with the same uplift
+    for d, day in enumerate(grid.days):
+        if last_year.active_on(day):
+            grid.counts[d] = np.round(grid.counts[d] * 1.3)
+    f = two_scale_nb(grid, 28, context((last_year, CAMPAIGN)), ForecastSettings())
+    daily = f.daily().mean[:, 0]
+    days = f.days
+    weekday_mean = {w: np.mean([daily[i] for i, d in enumerate(days) if d.weekday() == w and
+                                not CAMPAIGN.active_on(d)]) for w in range(7)}
+    campaign_mon = np.mean([daily[i] for i, d in enumerate(days) if d.weekday() == 0 and CAMPAIGN.active_on(d)])
+    assert campaign_mon / weekday_mean[0] > 1.15
+    assert weekday_mean[5] / weekday_mean[1] == pytest.approx(1.6 / 0.9, rel=0.15)
+    share = f.mean[0] / np.nansum(f.mean[0])
+    assert np.argmax(share) == 1 and share[4] < share[6]  # morning peak, lunch dip, afternoon bump
+    lo, hi = f.interval(0.8)
+    assert np.all(lo <= np.ceil(f.mean)) and np.all(hi >= np.floor(f.mean))
+
+
+def test_no_forecast_mass_on_closed_days() -> None:
+    grid = synthetic(date(2024, 6, 1), (date(2025, 9, 25) - date(2024, 6, 1)).days)
+    f = two_scale_nb(grid, 21, context(), ForecastSettings())
+    for i, day in enumerate(f.days):
+        assert np.isnan(f.mean[i]).all() == (not CAL.is_open(day)), day
+    assert np.isnan(f.daily().mean[f.days.index(date(2025, 10, 3)), 0])
+
+
+def test_seasonal_naive_repeats_last_week(history: Grid) -> None:
+    f = seasonal_naive(history, 7, context(()), ForecastSettings())
+    n = history.n_days
+    for d in range(7):  # the same day last week; if it was closed, the latest week it was open
+        source = n - 7 + d
+        while not history.open_days[source]:
+            source -= 7
+        np.testing.assert_array_equal(f.mean[d], history.counts[source])
+    assert not history.open_days[n - 7]  # the history does end with a closed day a week ago
+
+
+def test_weekday_hour_mean_is_the_historical_mean(history: Grid) -> None:
+    f = weekday_hour_mean(history, 7, context(()), ForecastSettings())
+    mondays = [i for i, d in enumerate(history.days) if d.weekday() == 0 and history.open_days[i]]
+    first_monday = next(i for i, d in enumerate(f.days) if d.weekday() == 0)
+    np.testing.assert_allclose(f.mean[first_monday], np.nanmean(history.counts[mondays], axis=0))
+
+
+def test_backtest_scores_every_model_on_the_same_cells(history: Grid) -> None:
+    result = backtest(history, context(()), holdout_days=14, horizon_days=7)
+    payload = result.as_json()
+    assert payload["chosen"] == "two_scale_nb"
+    names = [m["model"] for m in payload["models"]]
+    assert names == ["two_scale_nb", "long_window_nb", "weekday_hour_mean", "seasonal_naive"]
+    naive = result.score("seasonal_naive")
+    assert naive.rel_mae == pytest.approx(1.0)
+    assert result.score("two_scale_nb").mase < naive.mase  # Poisson noise: the naive copies it
+    assert all(0 <= m["coverage_80"] <= m["coverage_95"] <= 1 for m in payload["models"])
+
+
+def test_backtest_needs_enough_history() -> None:
+    with pytest.raises(ValueError, match="needs at least"):
+        backtest(synthetic(date(2026, 1, 1), 60), context(()), holdout_days=56)
+
+
+# -- sources: CSV -----------------------------------------------------------------------------------
+
+def write_arrivals(path: Path, grid: Grid, utc: bool = False) -> None:
+    lines = ["timestamp"]
+    for d, day in enumerate(grid.days):
+        for i, h in enumerate(grid.hours):
+            n = 0 if np.isnan(grid.counts[d, i]) else int(grid.counts[d, i])
+            for k in range(n):
+                local = f"{day}T{h:02d}:{(k * 7) % 60:02d}:00"
+                if utc:  # the same instant written in UTC
+                    from datetime import datetime
+                    from zoneinfo import ZoneInfo
+                    stamp = datetime.fromisoformat(local).replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+                    local = stamp.astimezone(ZoneInfo("UTC")).isoformat()
+                lines.append(local)
+    path.write_text("\n".join(lines) + "\n")
+
+
+def test_csv_of_arrivals_infers_opening_and_handles_utc(tmp_path: Path) -> None:
+    grid = synthetic(date(2025, 6, 1), 200)
+    local, utc = tmp_path / "local.csv", tmp_path / "utc.csv"
+    write_arrivals(local, grid)
+    write_arrivals(utc, grid, utc=True)
+    a = from_csv(local, "CN", "Asia/Shanghai", daily=False)
+    b = from_csv(utc, "CN", "Asia/Shanghai", daily=False)
+    assert a.grid.hours == b.grid.hours == tuple(range(8, 18))
+    np.testing.assert_array_equal(np.nan_to_num(a.grid.counts), np.nan_to_num(b.grid.counts))
+    assert np.isnan(a.grid.counts[a.grid.index_of(date(2025, 10, 2))]).all()  # holiday closure inferred
+    d = from_csv(local, "CN", "Asia/Shanghai", daily=True)
+    assert d.grid.is_daily and np.nansum(d.grid.counts) == np.nansum(grid.counts)
+
+
+def test_csv_errors_name_the_row_and_column(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("timestamp,count\n2026-01-01,3\n2026-01-02,x\n")
+    with pytest.raises(ValueError, match=r"bad\.csv row 3, column count: 'x' is not a number"):
+        read_arrivals_csv(bad, "Asia/Shanghai")
+    bad.write_text("when\n2026-01-01\n")
+    with pytest.raises(ValueError, match="needs a 'timestamp' column"):
+        read_arrivals_csv(bad, "Asia/Shanghai")
+    bad.write_text("timestamp\n2026-13-01\n")
+    with pytest.raises(ValueError, match="row 2, column timestamp: '2026-13-01' is not an ISO 8601 time"):
+        read_arrivals_csv(bad, "Asia/Shanghai")
+
+
+def test_cli_backtest_and_forecast_on_a_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    csv_path = tmp_path / "arrivals.csv"
+    write_arrivals(csv_path, synthetic(date(2025, 3, 1), 420))
+    assert main(["backtest", "--arrivals", str(csv_path), "--holdout-days", "14", "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["chosen"] == "two_scale_nb"
+    assert {"model", "mase", "rmse", "coverage_80", "coverage_95"} <= set(payload["models"][0])
+    assert main(["forecast", "--arrivals", str(csv_path), "--days", "3", "--freq", "D", "--json"]) == 0
+    periods = json.loads(capsys.readouterr().out)["periods"]
+    assert len(periods) == 3 and all(p["lo80"] <= p["arrivals"] <= p["hi80"] for p in periods if not p["closed"])
