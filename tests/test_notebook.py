@@ -18,7 +18,7 @@ def test_notebook_is_stored_without_outputs() -> None:
             assert not cell.outputs and cell.execution_count is None
 
 
-def test_weekly_notebook_runs_top_to_bottom(small_demo_db: Path, monkeypatch: object) -> None:
+def test_weekly_notebook_runs_top_to_bottom(small_demo_db: Path) -> None:
     nb = nbformat.read(NOTEBOOK, as_version=4)
     os.environ["PLANNER_DB_URL"] = str(small_demo_db)
     try:
