@@ -1,11 +1,13 @@
-"""Run every benchmark: `python -m benchmarks` (or `make bench`)."""
+"""Run the benchmarks: `python -m benchmarks [NAME ...]` (or `make bench`); names: demo, forecast."""
 
 from __future__ import annotations
 
-from benchmarks import bench_demo
+import sys
 
-BENCHMARKS = (bench_demo,)
+from benchmarks import bench_demo, bench_forecast
+
+BENCHMARKS = {"demo": bench_demo, "forecast": bench_forecast}
 
 if __name__ == "__main__":
-    for bench in BENCHMARKS:
-        bench.run()
+    for name in sys.argv[1:] or list(BENCHMARKS):
+        BENCHMARKS[name].run()

@@ -33,3 +33,28 @@ def write(name: str, payload: dict[str, Any]) -> Path:
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps({"machine": machine(), **payload}, indent=2, ensure_ascii=False) + "\n")
     return path
+
+
+CACHE = Path(__file__).parent / ".cache"
+DEMO_SEED = 1
+DEMO_TODAY = "2026-11-26"
+
+
+def demo_database() -> Path:
+    """The reference dealership (seed 1, today 2026-11-26) in an SQLite file, built once."""
+    from datetime import date
+
+    from planner.demo import write_demo
+    from planner.storage import open_database
+
+    path = CACHE / f"demo-seed{DEMO_SEED}-{DEMO_TODAY}.db"
+    if not path.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".building")
+        for leftover in CACHE.glob(tmp.name + "*"):
+            leftover.unlink()
+        engine = open_database(tmp)
+        write_demo(engine, DEMO_SEED, date.fromisoformat(DEMO_TODAY))
+        engine.dispose()
+        tmp.rename(path)
+    return path

@@ -43,6 +43,7 @@ class ForecastSettings:
     """Tunable settings of the forecast, in one place."""
 
     long_window_days: int = 3 * 365
+    min_days_for_season: int = 540  # the yearly season is learnt only from 1.5 years of history
     short_window_weeks: int = 8
     level_shrinkage_days: float = 2.0  # prior weight of the overall recent level, in days of data
     profile_weeks: int = 12
@@ -176,6 +177,8 @@ def _fit_daily_glm(daily: Grid, context: SeriesContext, settings: ForecastSettin
     x = day_features(context.calendar, window.start, n, context.days, weekdays_open, origin)
     xo = x[open_rows]
     keep = xo.std(axis=0) > 1e-9
+    if n < settings.min_days_for_season:  # a yearly wave fitted to part of a year extrapolates wildly
+        keep &= ~np.array([name.startswith("year_") for name in feature_names(weekdays_open)])
     glm = _DailyGlm(context.calendar, context.days, weekdays_open, origin, keep, np.zeros(int(keep.sum()) + 1))
     design = np.column_stack([np.ones(int(open_rows.sum())), xo[:, keep]])
     with warnings.catch_warnings():
