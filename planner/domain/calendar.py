@@ -56,6 +56,7 @@ class HolidayCalendar:
         self.country = country
         self._periods: dict[date, HolidayPeriod] = {}
         self._built: set[int] = set()
+        self._kinds: dict[date, DayKind] = {}  # forecasts ask about the same days many times
 
     # -- the holidays package -------------------------------------------------
     @cached_property
@@ -134,11 +135,16 @@ class HolidayCalendar:
         return sorted(seen.values(), key=lambda p: p.days.start)
 
     def day_kind(self, day: date) -> DayKind:
-        if self.is_holiday(day):
-            return DayKind.HOLIDAY
-        if self.is_adjusted_workday(day):
-            return DayKind.ADJUSTED_WORKDAY
-        return DayKind.WEEKEND if day.weekday() >= 5 else DayKind.WORKDAY
+        kind = self._kinds.get(day)
+        if kind is None:
+            if self.is_holiday(day):
+                kind = DayKind.HOLIDAY
+            elif self.is_adjusted_workday(day):
+                kind = DayKind.ADJUSTED_WORKDAY
+            else:
+                kind = DayKind.WEEKEND if day.weekday() >= 5 else DayKind.WORKDAY
+            self._kinds[day] = kind
+        return kind
 
 
 class DealerCalendar(HolidayCalendar):

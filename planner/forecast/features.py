@@ -43,7 +43,7 @@ def feature_names(weekdays_open: Sequence[int]) -> list[str]:
 
 def _break_positions(calendar: HolidayCalendar, days: list[date], is_open: list[bool]) -> tuple[np.ndarray, np.ndarray]:
     """One-hot 'k-th open day before a break' and 'k-th open day after a break'."""
-    off = [not o or calendar.is_holiday(d) for d, o in zip(days, is_open, strict=True)]
+    off = [not o or calendar.day_kind(d) is DayKind.HOLIDAY for d, o in zip(days, is_open, strict=True)]
     before = np.zeros((len(days), PRE_BREAK_DAYS))
     after = np.zeros((len(days), POST_BREAK_DAYS))
     i = 0
@@ -55,7 +55,7 @@ def _break_positions(calendar: HolidayCalendar, days: list[date], is_open: list[
         while j + 1 < len(days) and off[j + 1]:
             j += 1
         # a dealer closed every Sunday has no break: only runs holding a holiday count
-        if j - i + 1 >= BREAK_DAYS and any(calendar.is_holiday(days[k]) for k in range(i, j + 1)):
+        if j - i + 1 >= BREAK_DAYS and any(calendar.day_kind(days[k]) is DayKind.HOLIDAY for k in range(i, j + 1)):
             _mark(before, is_open, range(i - 1, -1, -1))
             _mark(after, is_open, range(j + 1, len(days)))
         i = j + 1
