@@ -11,6 +11,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -104,29 +105,38 @@ def _add_series(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true")
 
 
-def _series(args: argparse.Namespace) -> tuple[ArrivalSource, list[tuple[datetime, bool, float]] | None]:
+@dataclass(frozen=True)
+class _Series:
+    source: ArrivalSource
+    records: list[tuple[datetime, bool, float]] | None = None
+    hours_by_op: dict[str, float] | None = None
+
+
+def _series(args: argparse.Namespace) -> _Series:
     from planner.forecast.sources import from_csv, from_database
-    from planner.storage.repository import arrival_records
+    from planner.storage.repository import arrival_records, labour_by_operation
 
     daily = args.freq == "D"
     if args.arrivals:
         if args.db:
             raise ValueError("give either --db or --arrivals, not both")
-        return from_csv(args.arrivals, args.country, args.tz, daily=daily), None
+        return _Series(from_csv(args.arrivals, args.country, args.tz, daily=daily))
     engine = open_database(args.db)
     with engine.connect() as conn:
         dealer_id = find_dealer_id(conn, args.dealer)
         source = from_database(conn, dealer_id)
         since = datetime.combine(source.next_day - timedelta(weeks=16), datetime.min.time(), tzinfo=source.zone)
-        return source, arrival_records(conn, dealer_id, since=since)
+        return _Series(source, arrival_records(conn, dealer_id, since=since),
+                       labour_by_operation(conn, dealer_id, since=since))
 
 
 def cmd_forecast(args: argparse.Namespace) -> int:
     from planner.forecast.intake import forecast_intake
 
-    source, records = _series(args)
-    start = args.start or source.next_day
-    result = forecast_intake(source, start, args.days, daily=args.freq == "D", model=args.model, records=records)
+    series = _series(args)
+    start = args.start or series.source.next_day
+    result = forecast_intake(series.source, start, args.days, daily=args.freq == "D", model=args.model,
+                             records=series.records, hours_by_op=series.hours_by_op)
     if args.json:
         print(json.dumps({"model": result.model, "freq": result.freq,
                           "periods": [p.as_json() for p in result.periods]}, ensure_ascii=False, indent=1))
@@ -153,7 +163,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
 def cmd_backtest(args: argparse.Namespace) -> int:
     from planner.forecast.backtest import backtest
 
-    source, _ = _series(args)
+    source = _series(args).source
     result = backtest(source.grid, source.context, daily=args.freq == "D", holdout_days=args.holdout_days,
                       horizon_days=args.horizon_days)
     if args.json:

@@ -50,8 +50,9 @@ def demo_dealer() -> Dealer:
 
 LUNCH_EARLY = TimeRange(time(12, 0), time(13, 0))
 LUNCH_LATE = TimeRange(time(12, 30), time(13, 30))
-# Rest-day pairs for a 7-day dealer: staff rest on weekdays so weekends are fully staffed.
-REST_PAIRS = ((0, 1), (1, 2), (2, 3), (3, 4), (0, 3), (1, 4), (4, 0))
+# A 7-day dealer's staff work six days a week (做六休一) and rest on a weekday, in
+# rotation, so weekends are fully staffed.
+REST_DAYS = ((0,), (1,), (2,), (3,), (4,))
 
 
 def _roster(rest: tuple[int, ...], start: time, end: time, lunch: TimeRange) -> WeeklyRoster:
@@ -103,7 +104,7 @@ def build_technicians(rng: np.random.Generator, start: date, end: date, today: d
                 skills.update(extra)
             eff = round(GRADE_EFFICIENCY[grade] + float(rng.normal(0, 0.03)), 2)
             lunch = LUNCH_EARLY if n % 2 == 0 else LUNCH_LATE
-            roster = _roster(REST_PAIRS[n % len(REST_PAIRS)], time(8, 30), time(17, 30), lunch)
+            roster = _roster(REST_DAYS[n % len(REST_DAYS)], time(8, 30), time(17, 30), lunch)
             shift = next(s for s in roster.shifts if s is not None)
             techs.append(Technician(
                 code=f"T{prefix}{i + 1:02d}", name=person_name(rng), skills=frozenset(skills), grade=grade,
@@ -117,7 +118,7 @@ def build_advisors(rng: np.random.Generator, start: date, end: date, today: date
     advisors = []
     for i in range(5):
         lunch = LUNCH_EARLY if i % 2 == 0 else LUNCH_LATE
-        roster = _roster(REST_PAIRS[(i * 3) % len(REST_PAIRS)][:1], time(8, 30), time(18, 0), lunch)
+        roster = _roster(REST_DAYS[i % len(REST_DAYS)], time(8, 30), time(18, 0), lunch)
         shift = next(s for s in roster.shifts if s is not None)
         leave = tuple(a for a in _absences(rng, start, end, today, shift) if a.kind is not AbsenceKind.TRAINING)
         advisors.append(ServiceAdvisor(f"SA{i + 1:02d}", person_name(rng), roster, reception_capacity=1,
@@ -126,10 +127,10 @@ def build_advisors(rng: np.random.Generator, start: date, end: date, today: date
 
 
 BAY_PLAN: tuple[tuple[str, BayType, int, str, str], ...] = (
-    ("L", BayType.GENERAL_LIFT, 12, "举升工位", "Lift bay"),
-    ("Q", BayType.QUICK_SERVICE, 4, "快修工位", "Quick-service bay"),
+    ("L", BayType.GENERAL_LIFT, 11, "举升工位", "Lift bay"),
+    ("Q", BayType.QUICK_SERVICE, 6, "快修工位", "Quick-service bay"),
     ("A", BayType.ALIGNMENT, 2, "四轮定位工位", "Alignment bay"),
-    ("E", BayType.EV, 3, "新能源工位", "EV bay"),
+    ("E", BayType.EV, 2, "新能源工位", "EV bay"),
     ("D", BayType.DIAGNOSTIC, 3, "诊断工位", "Diagnostic bay"),
 )
 

@@ -49,11 +49,27 @@ class HolidayPeriod:
         return self.days.days >= LONG_HOLIDAY_DAYS
 
 
+def parse_country(code: str) -> tuple[str, str | None]:
+    """"cn" → ("CN", None); "GB-ENG" → ("GB", "ENG"), checked against the holidays package."""
+    country, _, subdiv = code.strip().upper().partition("-")
+    if country not in holidays.list_supported_countries():
+        raise ValueError(f"the holidays package knows no country '{code}'")
+    if subdiv:
+        known = holidays.country_holidays(country).subdivisions
+        if subdiv not in known:
+            raise ValueError(f"'{code}': {country} has no subdivision {subdiv} (known: {', '.join(known)})")
+    return country, subdiv or None
+
+
 class HolidayCalendar:
-    """A country's holidays, holiday periods and adjusted working days (any span of years)."""
+    """A country's holidays, holiday periods and adjusted working days (any span of years).
+
+    `country` may name a subdivision ("GB-ENG", "DE-BY"), whose regional holidays count too.
+    """
 
     def __init__(self, country: str) -> None:
         self.country = country
+        self._country, self._subdiv = parse_country(country)
         self._periods: dict[date, HolidayPeriod] = {}
         self._built: set[int] = set()
         self._kinds: dict[date, DayKind] = {}  # forecasts ask about the same days many times
@@ -61,7 +77,7 @@ class HolidayCalendar:
     # -- the holidays package -------------------------------------------------
     @cached_property
     def _all(self) -> Any:
-        return holidays.country_holidays(self.country)
+        return holidays.country_holidays(self._country, subdiv=self._subdiv)
 
     def public_holiday_name(self, day: date) -> str | None:
         """The official name if the date is a public holiday (or official day off)."""

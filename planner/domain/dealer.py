@@ -47,7 +47,8 @@ class Dealer:
             ZoneInfo(self.time_zone)
         except (ZoneInfoNotFoundError, ValueError, OSError):
             raise ValueError(f"unknown time zone '{self.time_zone}'") from None
-        if self.holiday_country not in holidays.list_supported_countries():
+        country = self.holiday_country.partition("-")[0]
+        if country not in holidays.list_supported_countries():
             raise ValueError(f"the holidays package knows no country '{self.holiday_country}'")
         if len(set(self.closures)) != len(self.closures):
             raise ValueError("a closure date is listed twice")

@@ -72,13 +72,22 @@ def backtest(grid: Grid, context: SeriesContext, settings: ForecastSettings | No
     """Forecast from origins every `step_days` over the last `holdout_days`, `horizon_days` ahead.
 
     Scores are computed on hourly cells, or on daily totals when `daily` (or when the grid
-    is daily). Every model sees exactly the same history and is scored on the same cells.
+    is daily). Every model sees exactly the same history and is scored on the same cells;
+    a cell a model calls closed but where arrivals came is scored as a forecast of zero.
+    A series too short for the holdout gets a shorter one (the result says which).
     """
     settings = settings or ForecastSettings()
     models = models or MODELS
-    if grid.n_days < holdout_days + 8 * 7:
-        raise ValueError(f"the series covers {grid.n_days} days: a backtest over {holdout_days} days needs "
-                         f"at least {holdout_days + 56}")
+    if holdout_days < 1 or horizon_days < 1 or step_days < 1:
+        raise ValueError("the holdout, the horizon and the step must each be at least one day")
+    min_history = 8 * 7
+    if grid.n_days < holdout_days + min_history:
+        # a short series: hold out what leaves eight weeks to learn from, in whole steps
+        shrunk = (grid.n_days - min_history) // step_days * step_days
+        if shrunk < step_days:
+            raise ValueError(f"the series covers {grid.n_days} days: a backtest needs at least "
+                             f"{min_history + step_days} (eight weeks to learn from and one step to score)")
+        holdout_days = shrunk
     daily = daily or grid.is_daily
     cuts = list(range(grid.n_days - holdout_days, grid.n_days, step_days))
     collected = {name: _Collected([], [], [], {q: [] for q in PINBALL_QUANTILES}, {0.8: [], 0.95: []}, [])
@@ -95,14 +104,18 @@ def backtest(grid: Grid, context: SeriesContext, settings: ForecastSettings | No
             if daily:
                 forecast = forecast.daily()
             c = collected[name]
+            # forecast closed where arrivals came: that is a forecast of zero, and a miss
+            said_closed = np.isnan(forecast.mean) & ~np.isnan(truth)
+            mean = np.where(said_closed, 0.0, forecast.mean)
             c.actual.append(truth.ravel())
-            c.mean.append(forecast.mean.ravel())
-            c.scaled_abs.append(np.abs(truth - forecast.mean).ravel() / scale)
+            c.mean.append(mean.ravel())
+            c.scaled_abs.append(np.abs(truth - mean).ravel() / scale)
             for q in PINBALL_QUANTILES:
-                c.quantiles[q].append(forecast.quantile(q).ravel())
+                c.quantiles[q].append(np.where(said_closed, 0.0, forecast.quantile(q)).ravel())
             for level in c.intervals:
                 lo, hi = forecast.interval(level)
-                c.intervals[level].append((lo.ravel(), hi.ravel()))
+                c.intervals[level].append((np.where(said_closed, 0.0, lo).ravel(),
+                                           np.where(said_closed, 0.0, hi).ravel()))
     naive_mae = metrics.mae(np.concatenate(collected["seasonal_naive"].actual),
                             np.concatenate(collected["seasonal_naive"].mean)) if "seasonal_naive" in models else np.nan
     scores = []

@@ -40,7 +40,8 @@ def nb_interval(mu: np.ndarray, alpha: Alpha, level: float) -> tuple[np.ndarray,
 
     The equal-tailed quantiles of a small count over-cover (for Poisson(5) the 10%–90%
     quantiles 2..8 hold 89%), so each end may move one step inwards when that brings the
-    interval's probability nearer the nominal level.
+    interval's probability nearer the nominal level — never past the mean, which the
+    interval always contains.
     """
     mu = np.asarray(mu, dtype=float)
     tail = (1 - level) / 2
@@ -52,7 +53,7 @@ def nb_interval(mu: np.ndarray, alpha: Alpha, level: float) -> tuple[np.ndarray,
     for dlo, dhi in ((1, 0), (0, -1), (1, -1)):
         lo, hi = lo0 + dlo, hi0 + dhi
         gap = np.abs(_cdf(hi, m, alpha) - _cdf(lo - 1, m, alpha) - level)
-        better = (gap < best_gap - 1e-12) & (lo <= hi)
+        better = (gap < best_gap - 1e-12) & (lo <= hi) & (lo <= m) & (hi >= m)
         best_lo, best_hi = np.where(better, lo, best_lo), np.where(better, hi, best_hi)
         best_gap = np.where(better, gap, best_gap)
     return np.where(ok, best_lo, np.nan), np.where(ok, best_hi, np.nan)
@@ -97,7 +98,13 @@ def calibrate_alpha(y: np.ndarray, mu: np.ndarray, level: float = 0.8) -> float:
         return 0.05
     if interval_coverage(y, mu, 0.0, level) >= level:
         return 0.0
-    lo, hi = np.log(1e-5), np.log(4.0)
+    # Coverage of whole-count intervals is a step function of alpha, not always rising:
+    # search no higher than a few times the likelihood estimate, so sparse hours cannot
+    # run off to absurd dispersions.
+    ceiling = min(4.0, max(3 * fit_alpha(y, mu), 0.05))
+    if interval_coverage(y, mu, ceiling, level) < level:
+        return ceiling
+    lo, hi = np.log(1e-5), np.log(ceiling)
     for _ in range(25):
         mid = (lo + hi) / 2
         if interval_coverage(y, mu, float(np.exp(mid)), level) < level:

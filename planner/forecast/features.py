@@ -32,7 +32,8 @@ class DayContext:
 
 def feature_names(weekdays_open: Sequence[int]) -> list[str]:
     names = [f"weekday_{w}" for w in weekdays_open[1:]]  # the first open weekday is the base
-    names += ["adjusted_workday", "holiday_open_weekday", "holiday_open_weekend"]
+    names += ["adjusted_workday", "holiday_open_weekday", "holiday_open_weekend",
+              "holiday_eve", "after_holiday", "bridge_day"]
     names += [f"before_break_{k}" for k in range(1, PRE_BREAK_DAYS + 1)]
     names += [f"after_break_{k}" for k in range(1, POST_BREAK_DAYS + 1)]
     for k in range(1, YEARLY_HARMONICS + 1):
@@ -62,6 +63,25 @@ def _break_positions(calendar: HolidayCalendar, days: list[date], is_open: list[
     return before, after
 
 
+def _holiday_neighbours(calendar: HolidayCalendar, days: list[date], is_open: list[bool]) -> np.ndarray:
+    """Per day: open day just before a holiday, just after one, and between two holidays
+    at most a week apart (Christmas to New Year, say), when no break covers it already."""
+    holiday = [calendar.day_kind(d) is DayKind.HOLIDAY for d in days]
+    out = np.zeros((len(days), 3))
+    last_holiday = -100
+    for i in range(len(days)):
+        if holiday[i]:
+            last_holiday = i
+            continue
+        if not is_open[i]:
+            continue
+        nxt = next((k for k in range(i + 1, min(len(days), i + 8)) if holiday[k]), None)
+        out[i, 0] = float(nxt is not None and all(not is_open[k] for k in range(i + 1, nxt)))
+        out[i, 1] = float(last_holiday >= 0 and all(not is_open[k] for k in range(last_holiday + 1, i)))
+        out[i, 2] = float(nxt is not None and i - last_holiday <= 7 and not out[i, 0] and not out[i, 1])
+    return out
+
+
 def _mark(target: np.ndarray, is_open: list[bool], positions: range) -> None:
     k = 0
     for p in positions:
@@ -81,6 +101,10 @@ def day_features(calendar: HolidayCalendar, start: date, n_days: int, context: D
     days = [start + timedelta(days=i) for i in range(-_PAD, n_days + _PAD)]
     is_open = [context.is_open(d) for d in days]
     before, after = _break_positions(calendar, days, is_open)
+    neighbours = _holiday_neighbours(calendar, days, is_open)
+    # a break's own before/after features describe those days better
+    neighbours[before.any(axis=1), 0] = 0
+    neighbours[after.any(axis=1), 1] = 0
     dealer = [c for c in context.campaigns if c.kind is CampaignKind.DEALER]
     recalls = [c for c in context.campaigns if c.kind is CampaignKind.MANUFACTURER]
     rows = []
@@ -90,7 +114,7 @@ def day_features(calendar: HolidayCalendar, start: date, n_days: int, context: D
         row = [float(d.weekday() == w) for w in weekdays_open[1:]]
         row += [float(kind is DayKind.ADJUSTED_WORKDAY),
                 float(kind is DayKind.HOLIDAY and d.weekday() < 5),
-                float(kind is DayKind.HOLIDAY and d.weekday() >= 5)]
+                float(kind is DayKind.HOLIDAY and d.weekday() >= 5), *neighbours[i]]
         row += [*before[i], *after[i]]
         angle = 2 * np.pi * (d.timetuple().tm_yday - 1) / 365.25
         for k in range(1, YEARLY_HARMONICS + 1):

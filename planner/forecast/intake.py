@@ -15,6 +15,7 @@ from planner.forecast.forecast import Forecast
 from planner.forecast.load import (
     IntakeMix,
     LoadLabel,
+    bay_type_shares,
     capacity_for_arrivals,
     estimate_mix,
     hourly_capacity,
@@ -78,11 +79,13 @@ def _history_for(source: ArrivalSource, start: date) -> tuple[int, int]:
 
 def forecast_intake(source: ArrivalSource, start: date, days: int, daily: bool = False,
                     model: str = DEFAULT_MODEL, settings: ForecastSettings | None = None,
-                    records: list[tuple[datetime, bool, float]] | None = None) -> IntakeForecast:
+                    records: list[tuple[datetime, bool, float]] | None = None,
+                    hours_by_op: dict[str, float] | None = None) -> IntakeForecast:
     """Forecast `days` days from `start` using the history before it (and no later data).
 
     With a dealer (`source.dealership`) and its repair-order `records`, each period also
-    carries the walk-in/appointment split, labour demand, capacity and its label.
+    carries the walk-in/appointment split, labour demand, capacity and its label;
+    `hours_by_op` (recent labour per operation) lets capacity account for bay types.
     """
     if model not in MODELS:
         raise ValueError(f"unknown model '{model}' (known: {', '.join(MODELS)})")
@@ -105,8 +108,9 @@ def forecast_intake(source: ArrivalSource, start: date, days: int, daily: bool =
         walk = np.where(open_mask, f.mean - appt, np.nan)
         labour = np.nan_to_num(walk) * mix.hours_per_walk_in + np.nan_to_num(appt) * mix.hours_per_appointment
         calendar = DealerCalendar(source.dealership.dealer)
-        capacity = hourly_capacity(source.dealership, calendar, start, days, f.hours)
-    if daily and not f.is_daily:
+        shares = bay_type_shares(source.dealership, hours_by_op) if hours_by_op else None
+        capacity = hourly_capacity(source.dealership, calendar, start, days, f.hours, shares)
+    if daily or f.is_daily:  # daily output lists closed days too
         periods = _daily_periods(source, f, walk, appt, labour, capacity)
         freq = "D"
     else:

@@ -1,7 +1,10 @@
 """Peaks and valleys: forecast labour demand against the roster's capacity, hour by hour.
 
 - **Capacity** of an hour: the standard hours the technicians at work in that hour can
-  produce (minutes present × efficiency), but never more than the bays in service.
+  produce (minutes present × efficiency), but never more than the bays in service allow:
+  each bay hosts one technician-hour an hour, and when a share s of the work needs bays
+  of one type (say 12% needs an EV bay) and n such bays are in service, the workshop can
+  absorb at most n / s hours of work an hour before those bays are the bottleneck.
 - **Demand** of an hour: the labour the forecast arrivals of that hour bring (hours per
   arrival from the recent weeks, walk-ins and appointments apiece).
 - **Load ratio** of an arrival hour = its demand / the capacity of the hours that work is
@@ -24,7 +27,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from planner.domain import DealerCalendar, Dealership
+from planner.domain import BayType, DealerCalendar, Dealership
 from planner.forecast.series import DAILY
 
 PEAK_AT = 0.85
@@ -83,18 +86,34 @@ def estimate_mix(records: Sequence[tuple[datetime, bool, float]], hours: tuple[i
     return IntakeMix(share, float(np.mean(walk)) if walk else fallback, float(np.mean(appt)) if appt else fallback)
 
 
+def bay_type_shares(dealership: Dealership, hours_by_op: dict[str, float]) -> dict[BayType, float]:
+    """Share of recent labour that needs each bay type (operations no longer in the
+    catalogue are left out)."""
+    by_type: dict[BayType, float] = {}
+    for op in dealership.operations:
+        if hours_by_op.get(op.op_code):
+            by_type[op.bay_type] = by_type.get(op.bay_type, 0.0) + hours_by_op[op.op_code]
+    total = sum(by_type.values())
+    return {k: v / total for k, v in by_type.items()} if total else {}
+
+
 def hourly_capacity(dealership: Dealership, calendar: DealerCalendar, start: date, n_days: int,
-                    hours: tuple[int, ...]) -> np.ndarray:
+                    hours: tuple[int, ...], bay_shares: dict[BayType, float] | None = None) -> np.ndarray:
     """Standard labour hours the workshop can produce per day × hour (or per day when DAILY):
     technicians' minutes at work × efficiency, capped by the bays in service (a bay hosts
-    one technician-hour an hour)."""
+    one technician-hour an hour) and, given the work's mix of bay types, by the type of
+    bay that runs out first."""
     cols = tuple(range(24)) if hours == DAILY else hours
     out = np.zeros((n_days, len(cols)))
     for d in range(n_days):
         day = start + timedelta(days=d)
         if not calendar.is_open(day):
             continue
-        bays = sum(1 for b in dealership.bays if b.in_service_on(day))
+        in_service = [b for b in dealership.bays if b.in_service_on(day)]
+        bays = float(len(in_service))
+        for bay_type, share in (bay_shares or {}).items():
+            if share > 0:
+                bays = min(bays, sum(1 for b in in_service if b.bay_type is bay_type) / share)
         for tech in dealership.technicians:
             for period in tech.working_periods_on(day):
                 p0 = period.start.hour * 60 + period.start.minute

@@ -94,7 +94,11 @@ def _baseline_forecast(name: str, history: Grid, start: date, mean: np.ndarray, 
     n = min(history.n_days, settings.residual_weeks * 7)
     y, mu = history.counts[-n:], np.maximum(one_step[-n:], 0.1)
     yd = np.where(history.open_days[-n:], np.nansum(y, axis=1), np.nan)
-    mud = np.where(history.open_days[-n:], np.nansum(np.where(np.isnan(y), np.nan, mu), axis=1), np.nan)
+    # a day whose one-step forecast is missing altogether (last week closed) is no error
+    # of the baseline's: leave it out rather than call its forecast zero
+    known = ~np.isnan(one_step[-n:]).all(axis=1)
+    mud = np.where(history.open_days[-n:] & known,
+                   np.nansum(np.where(np.isnan(y), np.nan, mu), axis=1), np.nan)
     alpha_hour = np.full(mean.shape, fit_alpha(y.ravel(), mu.ravel()))
     alpha_day = np.full(mean.shape[0], fit_alpha(yd, np.maximum(mud, 0.1)))
     return Forecast(name, start, history.hours, mean, alpha_hour, alpha_day)
@@ -159,7 +163,8 @@ class _DailyGlm:
         return np.asarray(mu, dtype=float)
 
 
-SPECIAL_DAY_FEATURES = ("adjusted_workday", "holiday_open", "before_break", "after_break")
+SPECIAL_DAY_FEATURES = ("adjusted_workday", "holiday_open", "before_break", "after_break", "holiday_eve",
+                        "after_holiday", "bridge_day")
 
 
 def _normal_days(calendar: HolidayCalendar, days: list[date], special: np.ndarray | np.bool_) -> np.ndarray:

@@ -7,13 +7,13 @@ code a grid and a context.
 from __future__ import annotations
 
 import csv
+import math
 import os
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays
 from sqlalchemy import Connection
 
 from planner.domain import DealerCalendar, Dealership, HolidayCalendar
@@ -99,8 +99,9 @@ def read_arrivals_csv(path: str | os.PathLike[str], zone_name: str) -> tuple[lis
                 except ValueError:
                     raise ValueError(f"{file.name} row {row_no}, column count: '{row['count']}' is not a number") \
                         from None
-                if value < 0:
-                    raise ValueError(f"{file.name} row {row_no}, column count: '{row['count']}' is negative")
+                if not math.isfinite(value) or value < 0:
+                    raise ValueError(f"{file.name} row {row_no}, column count: '{row['count']}' is not a "
+                                     "count (a finite number, zero or more)")
                 counts.append(value)
     if not stamps:
         raise ValueError(f"{file.name} holds no arrivals")
@@ -109,18 +110,22 @@ def read_arrivals_csv(path: str | os.PathLike[str], zone_name: str) -> tuple[lis
 
 def inferred_context(calendar: HolidayCalendar, opening: InferredOpening) -> SeriesContext:
     def is_open(d: date) -> bool:
-        closed_holiday = opening.holidays_closed and calendar.is_holiday(d)
-        return bool(opening.hours_by_weekday[d.weekday()]) and not closed_holiday
+        return opening.is_open(calendar, d)
 
     return SeriesContext(calendar=calendar, days=DayContext(is_open=is_open),
                          open_mask=lambda start, n, hours: opening.open_mask(calendar, start, n, hours))
 
 
 def from_csv(path: str | os.PathLike[str], country: str, zone_name: str, daily: bool) -> ArrivalSource:
-    """Any dealer's arrival history from a CSV; opening hours are inferred from the data."""
-    if country not in holidays.list_supported_countries():
-        raise ValueError(f"the holidays package knows no country '{country}'")
-    stamps, counts = read_arrivals_csv(path, zone_name)
+    """Any dealer's arrival history from a CSV; opening hours are inferred from the data.
+
+    `country` is a holidays-package code, optionally with a subdivision: "CN", "US",
+    "GB-ENG", "DE-BY".
+    """
     calendar = HolidayCalendar(country)
+    stamps, counts = read_arrivals_csv(path, zone_name)
+    if not daily and all(ts.hour == 0 and ts.minute == 0 for ts in stamps):
+        raise ValueError(f"every timestamp in {Path(path).name} is at midnight: these look like daily counts, "
+                         "so use --freq D")
     grid, opening = grid_from_local_counts(stamps, counts, calendar, daily)
     return ArrivalSource(grid, inferred_context(calendar, opening), ZoneInfo(zone_name))

@@ -473,3 +473,14 @@ def arrival_records(conn: Connection, dealer_id: int,
     if since is not None:
         query = query.where(ro.c.opened_at >= since)
     return [(a, bool(b), float(h)) for a, b, h in conn.execute(query.order_by(ro.c.opened_at))]
+
+
+def labour_by_operation(conn: Connection, dealer_id: int, since: datetime | None = None) -> dict[str, float]:
+    """Standard hours billed per operation code on repair orders opened since `since`."""
+    ro, lines = t.repair_orders, t.repair_order_lines
+    query = (select(lines.c.op_code, func.sum(lines.c.hours))
+             .select_from(lines.join(ro, ro.c.id == lines.c.repair_order_id))
+             .where(lines.c.dealer_id == dealer_id))
+    if since is not None:
+        query = query.where(ro.c.opened_at >= since)
+    return {code: float(h) for code, h in conn.execute(query.group_by(lines.c.op_code))}
