@@ -268,3 +268,121 @@ def test_cli_backtest_and_forecast_on_a_csv(tmp_path: Path, capsys: pytest.Captu
     assert main(["forecast", "--arrivals", str(csv_path), "--days", "3", "--freq", "D", "--json"]) == 0
     periods = json.loads(capsys.readouterr().out)["periods"]
     assert len(periods) == 3 and all(p["lo80"] <= p["arrivals"] <= p["hi80"] for p in periods if not p["closed"])
+
+
+# -- robustness on other dealers' series -------------------------------------------------------------
+
+
+def write_daily(path: Path, start: date, n_days: int, level: dict[int, float], seed: int = 0,
+                closed: set[date] | None = None, skip: set[date] | None = None) -> None:
+    """A `timestamp,count` daily CSV: Poisson counts by weekday; `closed` days get a zero
+    row, `skip` days are absent (missing data)."""
+    rng = np.random.default_rng(seed)
+    rows = ["timestamp,count"]
+    for i in range(n_days):
+        day = start + timedelta(days=i)
+        if skip and day in skip:
+            continue
+        mean = 0.0 if closed and day in closed else level.get(day.weekday(), 0.0)
+        rows.append(f"{day},{int(rng.poisson(mean)) if mean else 0}")
+    path.write_text("\n".join(rows) + "\n")
+
+
+WEEKDAYS_ONLY = {0: 60.0, 1: 60.0, 2: 60.0, 3: 60.0, 4: 60.0}
+
+
+def us_holidays(start: date, n_days: int, names: tuple[str, ...]) -> set[date]:
+    from planner.domain import HolidayCalendar
+
+    cal = HolidayCalendar("US")
+    days = (start + timedelta(days=i) for i in range(n_days))
+    return {d for d in days if any(n in (cal.public_holiday_name(d) or "") for n in names)}
+
+
+def test_a_weekday_opened_recently_is_forecast(tmp_path: Path) -> None:
+    start, n = date(2023, 1, 2), 2 * 365
+    path = tmp_path / "sat.csv"
+    level = dict(WEEKDAYS_ONLY)
+    write_daily(path, start, n, level)
+    text = path.read_text().splitlines()
+    rng = np.random.default_rng(3)
+    days = [start + timedelta(days=i) for i in range(n - 70, n)]
+    recent_saturdays = {str(d) for d in days if d.weekday() == 5}  # opened on Saturdays ten weeks ago
+    text = [f"{d},{rng.poisson(40)}" if d in recent_saturdays else line
+            for line in text for d in [line.split(",")[0]]]
+    path.write_text("\n".join(text) + "\n")
+    source = from_csv(path, "US", "America/New_York", daily=True)
+    old_saturday = source.grid.index_of(start + timedelta(days=5))
+    assert np.isnan(source.grid.counts[old_saturday, 0])  # closed back then: absent, not zero
+    f = two_scale_nb(source.grid, 7, source.context, ForecastSettings())
+    saturday = next(i for i, d in enumerate(f.days) if d.weekday() == 5)
+    assert 25 < f.mean[saturday, 0] < 60 and np.isnan(f.mean[next(i for i, d in enumerate(f.days)
+                                                                   if d.weekday() == 6), 0])
+
+
+def test_holiday_closing_is_judged_holiday_by_holiday(tmp_path: Path) -> None:
+    start, n = date(2022, 1, 3), 3 * 365
+    closed = us_holidays(start, n, ("Thanksgiving", "Christmas"))
+    path = tmp_path / "hol.csv"
+    write_daily(path, start, n, WEEKDAYS_ONLY, closed=closed)
+    source = from_csv(path, "US", "America/New_York", daily=True)
+    assert not source.context.days.is_open(date(2025, 11, 27))  # Thanksgiving: always closed
+    assert source.context.days.is_open(date(2025, 10, 13))  # Columbus Day: always open
+
+
+def test_missing_weeks_are_missing_not_zero(tmp_path: Path) -> None:
+    start, n = date(2023, 1, 2), 2 * 365
+    gap = {start + timedelta(days=i) for i in range(400, 430)}
+    path = tmp_path / "gap.csv"
+    write_daily(path, start, n, WEEKDAYS_ONLY, skip=gap)
+    source = from_csv(path, "US", "America/New_York", daily=True)
+    assert np.isnan(source.grid.counts[400:430]).all()
+    f = two_scale_nb(source.grid, 14, source.context, ForecastSettings())
+    plain = [f.mean[i, 0] for i, d in enumerate(f.days) if d.weekday() < 5 and not np.isnan(f.mean[i, 0])]
+    assert 52 < np.median(plain) < 68  # the true level is 60
+
+
+def test_a_partial_last_day_is_dropped(tmp_path: Path) -> None:
+    start, n = date(2024, 1, 1), 200
+    path = tmp_path / "cut.csv"
+    write_daily(path, start, n, {w: 50.0 for w in range(7)})
+    lines = path.read_text().splitlines()
+    lines[-1] = lines[-1].split(",")[0] + ",6"  # the export was cut early on the last day
+    path.write_text("\n".join(lines) + "\n")
+    source = from_csv(path, "US", "America/New_York", daily=True)
+    assert source.grid.end == start + timedelta(days=n - 2)
+
+
+def test_short_series_get_a_shorter_holdout(tmp_path: Path) -> None:
+    path = tmp_path / "short.csv"
+    write_daily(path, date(2025, 1, 6), 90, WEEKDAYS_ONLY)
+    source = from_csv(path, "DE", "Europe/Berlin", daily=True)
+    result = backtest(source.grid, source.context, daily=True, holdout_days=56)
+    assert result.holdout_days == 28 and len(result.origins) == 4
+
+
+def test_daily_counts_asked_for_hourly_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "daily.csv"
+    write_daily(path, date(2025, 1, 6), 120, WEEKDAYS_ONLY)
+    with pytest.raises(ValueError, match="look like daily counts, so use --freq D"):
+        from_csv(path, "US", "America/New_York", daily=False)
+
+
+def test_intervals_do_not_leave_out_the_mean() -> None:
+    mu = np.array([0.05, 0.35, 1.09, 2.5, 7.0, 40.0])
+    for alpha in (0.0, 0.3, 2.0):
+        for level in (0.8, 0.95):
+            lo, hi = nb_interval(mu, alpha, level)
+            # whole counts: a mean of 0.05 has [0, 0] (95% of the probability), but a mean
+            # of 1.09 must not get [0, 0] or [0, 1] cut below it by the inward step
+            assert np.all(lo <= mu) and np.all(hi >= np.floor(mu))
+            assert np.all((hi >= mu) | (mu < 0.5))
+
+
+def test_country_codes_with_subdivisions() -> None:
+    from planner.domain import HolidayCalendar
+
+    england = HolidayCalendar("gb-eng")
+    assert england.public_holiday_name(date(2024, 8, 26)) is not None  # a bank holiday in England only
+    with pytest.raises(ValueError, match="has no subdivision XYZ"):
+        HolidayCalendar("GB-XYZ")
