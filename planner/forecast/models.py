@@ -47,6 +47,7 @@ class ForecastSettings:
     min_days_for_season: int = 540  # the yearly season is learnt only from 1.5 years of history
     short_window_weeks: int = 8
     level_shrinkage_days: float = 2.0  # prior weight of the overall recent level, in days of data
+    level_half_life_days: float = 21.0  # recent days weigh more in the level
     profile_weeks: int = 12
     profile_shrinkage: float = 150.0  # prior weight of the pooled hour profile, in arrivals
     calibration_origins: int = 12  # earlier origins used to fit the dispersion out of sample ...
@@ -197,7 +198,11 @@ def _fit_daily_glm(daily: Grid, context: SeriesContext, settings: ForecastSettin
 
 def _recent_weekday_level(window: Grid, glm: _DailyGlm, x: np.ndarray, open_rows: np.ndarray,
                           settings: ForecastSettings) -> np.ndarray:
-    """Actual over fitted in the last weeks, per weekday, shrunk towards the overall ratio."""
+    """Actual over fitted in the last weeks, per weekday, shrunk towards the overall ratio.
+
+    Days count less the older they are (half-life `level_half_life_days`), so a step in
+    the level shows within two or three weeks instead of eight.
+    """
     recent = min(window.n_days, settings.short_window_weeks * 7)
     special = [i for i, name in enumerate(feature_names(glm.weekdays_open)) if name.startswith(SPECIAL_DAY_FEATURES)]
     days = window.days
@@ -208,13 +213,18 @@ def _recent_weekday_level(window: Grid, glm: _DailyGlm, x: np.ndarray, open_rows
     use = rows & normal
     if use.sum() < 5:
         return np.ones(7)
-    overall = y[use].sum() / fitted[use].sum()
+    age = window.n_days - 1 - np.arange(window.n_days)
+    weight = np.where(use, 0.5 ** (age / settings.level_half_life_days), 0.0)
+    overall = (weight * y).sum() / (weight * fitted).sum()
     prior = settings.level_shrinkage_days * fitted[use].mean()
     level = np.full(7, overall)
     weekdays = np.array([d.weekday() for d in days])
     for w in range(7):
-        sel = use & (weekdays == w)
-        level[w] = (y[sel].sum() + prior * overall) / (fitted[sel].sum() + prior)
+        sel = weekdays == w
+        # the prior is worth as much as two recent days of that weekday
+        scale = weight[sel].max() if weight[sel].any() else 1.0
+        level[w] = ((weight[sel] * y[sel]).sum() + scale * prior * overall) / \
+            ((weight[sel] * fitted[sel]).sum() + scale * prior)
     return level
 
 
