@@ -22,7 +22,15 @@ from planner.forecast import metrics
 from planner.forecast.backtest import backtest
 from planner.forecast.distribution import calibrate_alpha, interval_coverage, nb_interval
 from planner.forecast.features import DayContext, day_features, feature_names
-from planner.forecast.models import ForecastSettings, seasonal_naive, two_scale_nb, weekday_hour_mean
+from planner.forecast.forecast import Forecast
+from planner.forecast.models import (
+    ForecastSettings,
+    Model,
+    SeriesContext,
+    seasonal_naive,
+    two_scale_nb,
+    weekday_hour_mean,
+)
 from planner.forecast.series import Grid, dealer_open_mask
 from planner.forecast.sources import dealer_context, from_csv, read_arrivals_csv
 
@@ -386,3 +394,30 @@ def test_country_codes_with_subdivisions() -> None:
     assert england.public_holiday_name(date(2024, 8, 26)) is not None  # a bank holiday in England only
     with pytest.raises(ValueError, match="has no subdivision XYZ"):
         HolidayCalendar("GB-XYZ")
+
+
+def test_a_cell_forecast_closed_that_had_arrivals_is_scored_as_zero() -> None:
+    grid = synthetic(date(2024, 6, 3), 140)
+
+    def closed_on_mondays(history: Grid, n_days: int, ctx: SeriesContext, settings: ForecastSettings) -> Forecast:
+        f = weekday_hour_mean(history, n_days, context(()), settings)
+        for i, day in enumerate(f.days):
+            if day.weekday() == 0:
+                f.mean[i] = np.nan
+        return f
+
+    models: dict[str, Model] = {"seasonal_naive": seasonal_naive, "blind_on_mondays": closed_on_mondays}
+    result = backtest(grid, context(()), holdout_days=14, models=models)
+    honest = backtest(grid, context(()), holdout_days=14,
+                      models={"seasonal_naive": seasonal_naive, "weekday_hour_mean": weekday_hour_mean})
+    assert result.score("blind_on_mondays").mase > honest.score("weekday_hour_mean").mase
+
+
+def test_daily_forecast_from_a_csv_lists_closed_days(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "desk.csv"
+    write_daily(path, date(2024, 1, 1), 400, WEEKDAYS_ONLY)
+    assert main(["forecast", "--arrivals", str(path), "--country", "US", "--tz", "America/New_York",
+                 "--freq", "D", "--days", "7", "--json"]) == 0
+    periods = json.loads(capsys.readouterr().out)["periods"]
+    assert len(periods) == 7
+    assert sorted(p["closed"] for p in periods) == [False] * 5 + [True] * 2  # the weekend
