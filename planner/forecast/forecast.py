@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 
 from planner.forecast.distribution import nb_interval, nb_quantile
-from planner.forecast.series import DAILY, Grid
+from planner.forecast.series import DAILY, DayAxis, Grid
 
 INTERVALS = (0.80, 0.95)
 
 
 @dataclass(frozen=True)
-class Forecast:
+class Forecast(DayAxis):
     """Expected arrivals per cell (NaN where closed), with the dispersion of each scale.
 
     Hourly cells are NB(mean, alpha_hour[cell]); daily totals are NB(day mean,
@@ -29,17 +29,8 @@ class Forecast:
     alpha_hour: np.ndarray  # shaped like mean
     alpha_day: np.ndarray  # one per day
 
-    @property
-    def n_days(self) -> int:
-        return int(self.mean.shape[0])
-
-    @property
-    def is_daily(self) -> bool:
-        return self.hours == DAILY
-
-    @property
-    def days(self) -> list[date]:
-        return [self.start + timedelta(days=i) for i in range(self.n_days)]
+    def values(self) -> np.ndarray:
+        return self.mean
 
     @property
     def alpha(self) -> np.ndarray:

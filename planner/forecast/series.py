@@ -19,21 +19,19 @@ from planner.domain import DealerCalendar, HolidayCalendar
 DAILY = (-1,)  # the hours tuple of a daily series
 
 
-@dataclass(frozen=True)
-class Grid:
-    """Counts (or a forecast's means) on consecutive days × the hours of day covered."""
+class DayAxis:
+    """Consecutive days from `start`, × `hours` of day (or DAILY): the axes of a grid of
+    counts and of a forecast. Subclasses say which array holds the values."""
 
     start: date
-    hours: tuple[int, ...]  # hours of day (0..23), or DAILY
-    counts: np.ndarray  # shape (days, len(hours)); NaN where closed
+    hours: tuple[int, ...]
 
-    def __post_init__(self) -> None:
-        if self.counts.ndim != 2 or self.counts.shape[1] != len(self.hours):
-            raise ValueError(f"counts of shape {self.counts.shape} do not fit {len(self.hours)} hours")
+    def values(self) -> np.ndarray:
+        raise NotImplementedError
 
     @property
     def n_days(self) -> int:
-        return int(self.counts.shape[0])
+        return int(self.values().shape[0])
 
     @property
     def is_daily(self) -> bool:
@@ -47,6 +45,22 @@ class Grid:
     def end(self) -> date:
         """The last day covered."""
         return self.start + timedelta(days=self.n_days - 1)
+
+
+@dataclass(frozen=True)
+class Grid(DayAxis):
+    """Counts on consecutive days × the hours of day covered."""
+
+    start: date
+    hours: tuple[int, ...]  # hours of day (0..23), or DAILY
+    counts: np.ndarray  # shape (days, len(hours)); NaN where closed
+
+    def __post_init__(self) -> None:
+        if self.counts.ndim != 2 or self.counts.shape[1] != len(self.hours):
+            raise ValueError(f"counts of shape {self.counts.shape} do not fit {len(self.hours)} hours")
+
+    def values(self) -> np.ndarray:
+        return self.counts
 
     @property
     def open(self) -> np.ndarray:
