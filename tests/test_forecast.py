@@ -421,3 +421,20 @@ def test_daily_forecast_from_a_csv_lists_closed_days(tmp_path: Path, capsys: pyt
     periods = json.loads(capsys.readouterr().out)["periods"]
     assert len(periods) == 7
     assert sorted(p["closed"] for p in periods) == [False] * 5 + [True] * 2  # the weekend
+
+
+def test_backtest_origins_do_not_peek_at_opening_read_off_the_holdout(tmp_path: Path) -> None:
+    start, n = date(2024, 1, 1), 400
+    path = tmp_path / "sat.csv"
+    write_daily(path, start, n, dict(WEEKDAYS_ONLY))
+    lines = path.read_text().splitlines()
+    rng = np.random.default_rng(4)
+    opened = start + timedelta(days=n - 40)  # Saturdays open for the last six weeks only
+    lines = [f"{d},{rng.poisson(40)}" if date.fromisoformat(d).weekday() == 5 and date.fromisoformat(d) >= opened
+             else line for line in lines[1:] for d in [line.split(",")[0]]]
+    path.write_text("timestamp,count\n" + "\n".join(lines) + "\n")
+    source = from_csv(path, "US", "America/New_York", daily=True)
+    saturday = next(d for d in (source.next_day + timedelta(days=i) for i in range(7)) if d.weekday() == 5)
+    assert source.context.days.is_open(saturday)  # known now
+    before = source.grid.slice_days(0, source.grid.index_of(opened))
+    assert not source.context.known_at(before).days.is_open(saturday)  # not known back then

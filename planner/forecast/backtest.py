@@ -97,9 +97,10 @@ def backtest(grid: Grid, context: SeriesContext, settings: ForecastSettings | No
         actual = grid.slice_days(cut, min(cut + horizon_days, grid.n_days))
         truth = actual.daily_totals()[:, None] if daily else actual.counts
         scale = metrics.seasonal_scale(history.daily_totals() if daily else history.counts)
+        known = context.known_at(history)
         for name, model in models.items():
             started = time.perf_counter()
-            forecast = model(history, actual.n_days, context, settings)
+            forecast = model(history, actual.n_days, known, settings)
             collected[name].seconds.append(time.perf_counter() - started)
             if daily:
                 forecast = forecast.daily()

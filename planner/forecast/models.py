@@ -59,11 +59,19 @@ class ForecastSettings:
 
 @dataclass(frozen=True)
 class SeriesContext:
-    """What models know besides the counts: the calendar, opening, campaigns."""
+    """What models know besides the counts: the calendar, opening, campaigns.
+
+    `as_of`, when set, rebuilds the context from a history alone: opening that was read
+    off the data must be read again at each backtest origin, or the backtest would peek.
+    """
 
     calendar: HolidayCalendar
     days: DayContext
     open_mask: OpenMask  # which cells of future days are open
+    as_of: Callable[[Grid], SeriesContext] | None = None
+
+    def known_at(self, history: Grid) -> SeriesContext:
+        return self.as_of(history) if self.as_of is not None else self
 
 
 Model = Callable[[Grid, int, SeriesContext, ForecastSettings], Forecast]

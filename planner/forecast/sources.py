@@ -19,7 +19,14 @@ from sqlalchemy import Connection
 from planner.domain import DealerCalendar, Dealership, HolidayCalendar
 from planner.forecast.features import DayContext
 from planner.forecast.models import SeriesContext
-from planner.forecast.series import Grid, InferredOpening, dealer_open_mask, grid_from_dealer, grid_from_local_counts
+from planner.forecast.series import (
+    Grid,
+    InferredOpening,
+    dealer_open_mask,
+    grid_from_dealer,
+    grid_from_local_counts,
+    infer_opening,
+)
 from planner.storage.repository import arrival_times, dealer_today, load_dealership
 
 
@@ -109,11 +116,14 @@ def read_arrivals_csv(path: str | os.PathLike[str], zone_name: str) -> tuple[lis
 
 
 def inferred_context(calendar: HolidayCalendar, opening: InferredOpening) -> SeriesContext:
+    """The context of a series whose opening was read off its data (re-read at each
+    backtest origin from the history alone)."""
     def is_open(d: date) -> bool:
         return opening.is_open(calendar, d)
 
     return SeriesContext(calendar=calendar, days=DayContext(is_open=is_open),
-                         open_mask=lambda start, n, hours: opening.open_mask(calendar, start, n, hours))
+                         open_mask=lambda start, n, hours: opening.open_mask(calendar, start, n, hours),
+                         as_of=lambda history: inferred_context(calendar, infer_opening(history, calendar)))
 
 
 def from_csv(path: str | os.PathLike[str], country: str, zone_name: str, daily: bool) -> ArrivalSource:
