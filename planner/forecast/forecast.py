@@ -8,9 +8,7 @@ from datetime import date
 import numpy as np
 
 from planner.forecast.distribution import nb_interval, nb_quantile
-from planner.forecast.series import DAILY, DayAxis, Grid
-
-INTERVALS = (0.80, 0.95)
+from planner.forecast.series import DAILY, DayAxis
 
 
 @dataclass(frozen=True)
@@ -48,6 +46,3 @@ class Forecast(DayAxis):
         open_days = ~np.isnan(self.mean).all(axis=1)
         totals = np.where(open_days, np.nansum(self.mean, axis=1), np.nan)
         return Forecast(self.model, self.start, DAILY, totals[:, None], self.alpha_day[:, None], self.alpha_day)
-
-    def as_grid(self) -> Grid:
-        return Grid(self.start, self.hours, self.mean)

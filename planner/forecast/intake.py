@@ -22,7 +22,6 @@ from planner.forecast.load import (
     label_of,
 )
 from planner.forecast.models import DEFAULT_MODEL, MODELS, ForecastSettings
-from planner.forecast.series import DAILY
 from planner.forecast.sources import ArrivalSource
 
 
@@ -175,5 +174,3 @@ def _daily_periods(source: ArrivalSource, f: Forecast, walk: np.ndarray | None, 
                                 float(np.nansum(appt[d])) if appt is not None else None, lab, cap, ratio, label))
     return out
 
-
-__all__ = ["DAILY", "IntakeForecast", "IntakePeriod", "forecast_intake"]

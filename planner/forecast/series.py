@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import numpy as np
 
@@ -312,8 +311,3 @@ def grid_from_local_counts(local_times: Iterable[datetime], weights: Iterable[fl
     lead = int(np.argmax(~missing)) if (~missing).any() else 0
     tail = int(np.argmax(~missing[::-1])) if (~missing).any() else 0
     return grid.slice_days(lead, grid.n_days - tail), opening
-
-
-def to_local(ts: datetime, zone: ZoneInfo) -> datetime:
-    """Local wall-clock time of a timestamp; a naive one is taken as already local."""
-    return ts if ts.tzinfo is None else ts.astimezone(zone).replace(tzinfo=None)

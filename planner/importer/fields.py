@@ -242,15 +242,6 @@ def list_items(raw: object) -> list[object]:
     raise Problem("value.not_a_list")
 
 
-def split_list(raw: object) -> list[str]:
-    """Items of a list of text: a TOML array of strings or a CSV cell "A;B;C"."""
-    items = list_items(raw)
-    texts = [item for item in items if isinstance(item, str)]
-    if len(texts) != len(items):
-        raise Problem("value.not_a_list")
-    return texts
-
-
 def parse_zone(raw: object) -> ZoneInfo:
     """An IANA time zone name."""
     text = parse_text(raw)
