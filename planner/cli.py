@@ -1,4 +1,4 @@
-"""The `planner` command line: demo, import, info, forecast, backtest.
+"""The `planner` command line: demo, import, info, forecast, backtest, suggest.
 
 Every command takes `--db` (a file path or a SQLAlchemy URL; default `PLANNER_DB_URL`
 or `data/planner.db`). Errors are printed as one clear message with exit status 2.
@@ -180,6 +180,47 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _moment(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not an ISO 8601 time (YYYY-MM-DDTHH:MM[+08:00])") from None
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    from planner.solver.desk import option_json, proposal_json, propose
+    from planner.solver.loader import WalkInPolicy
+    from planner.solver.settings import Preference
+
+    engine = open_database(args.db)
+    prefer = frozenset(Preference(p) for p in args.prefer or ())
+    policy = WalkInPolicy(quantile=None if args.no_walk_in_reserve else args.walk_in_quantile)
+    with engine.connect() as conn:
+        dealer_id = find_dealer_id(conn, args.dealer)
+        proposal, _ = propose(conn, dealer_id, args.plate, [c.strip() for c in args.ops.split(",") if c.strip()],
+                              args.after, args.days, args.count, prefer, policy=policy)
+    lang = args.lang
+    if args.json:
+        print(json.dumps(proposal_json(proposal, lang), ensure_ascii=False, indent=1))
+        return 0 if proposal.options else 1
+    if not proposal.options:
+        out = proposal_json(proposal, lang)
+        assert isinstance(out, dict)
+        print(tr("cli.no_slot", lang, reasons=out["error"]))
+        if out["earliest"]:
+            print(tr("cli.earliest", lang, when=out["earliest"]))
+        return 1
+    print(tr("cli.suggest_header", lang))
+    for o in proposal.options:
+        j = option_json(o, lang)
+        weekday = tr(f"weekday.{o.start.weekday()}", lang)
+        print(f"{o.start:%Y-%m-%d} {weekday} {o.start:%H:%M}-{o.end:%H:%M}  {j['technician']:<6} {j['bay']:<5} "
+              f"{o.load_ratio:>5.0%}  " + "; ".join(j["reasons"]))
+    if not proposal.complete:
+        print(tr("cli.incomplete", lang))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="planner", description="After-sales capacity planner")
     parser.add_argument("--lang", choices=[lang.value for lang in Lang], default=Lang.EN.value,
@@ -221,6 +262,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--holdout-days", type=int, default=56, help="days at the end held out (default 56)")
     p.add_argument("--horizon-days", type=int, default=7, help="days forecast from each origin (default 7)")
     p.set_defaults(func=cmd_backtest)
+
+    p = sub.add_parser("suggest", help="propose arrival times for a car and its work (the appointment desk)")
+    _add_db(p)
+    p.add_argument("--dealer", help="dealer code (needed when the database holds several)")
+    p.add_argument("--plate", required=True, help="the vehicle's plate")
+    p.add_argument("--ops", required=True, help="operation codes, comma-separated (e.g. MNT-MIN-YH5,BRK-FP-C)")
+    p.add_argument("--after", type=_moment, help="earliest arrival, ISO 8601 (default: now)")
+    p.add_argument("--days", type=int, default=14, help="days to search (default 14)")
+    p.add_argument("--count", type=int, default=5, help="options wanted (default 5)")
+    p.add_argument("--prefer", action="append", choices=["weekend", "weekday", "morning", "afternoon"],
+                   help="caller's preference (repeatable)")
+    p.add_argument("--walk-in-quantile", type=float, default=0.5,
+                   help="quantile of the walk-in forecast kept free (default 0.5)")
+    p.add_argument("--no-walk-in-reserve", action="store_true", help="keep no capacity free for walk-ins")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_suggest)
     return parser
 
 

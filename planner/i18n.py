@@ -74,6 +74,11 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "已导入经销商 {code}：{customers} 位客户，{vehicles} 辆车，{orders} 张工单 → {db}",
         "en": "Imported dealer {code}: {customers} customers, {vehicles} vehicles, {orders} repair orders → {db}",
     },
+    "cli.no_slot": {"zh": "所选期间没有可约时段：{reasons}", "en": "no slot in the window: {reasons}"},
+    "cli.earliest": {"zh": "最早可约：{when}", "en": "earliest that works: {when}"},
+    "cli.suggest_header": {"zh": "建议到店时间（最优在前）", "en": "Proposed arrival times (best first)"},
+    "cli.incomplete": {"zh": "（时间已到，未检查全部候选时段）",
+                       "en": "(time ran out before every candidate was checked)"},
     "cli.error": {"zh": "错误：{message}", "en": "error: {message}"},
     "cli.info_header": {"zh": "{name} [{code}]  {zone}  节假日：{country}  预约粒度 {grid} 分钟",
                         "en": "{name} [{code}]  {zone}  holidays: {country}  grid {grid} min"},
@@ -309,7 +314,89 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "dealer '{value}' is already in this database; "
         "import with replace (--replace) to overwrite it",
         "zh": "经销商“{value}”已存在于数据库中；如需覆盖，请使用替换方式导入（--replace）",
-    },}
+    },
+    # -- plan checker (hard rules) ---------------------------------------------------
+    "checker.booking_ids_unique": {
+        "en": "Booking number {booking} is used more than once: {detail}",
+        "zh": "预约号 {booking} 被重复使用：{detail}",
+    },
+    "checker.opening_hours": {
+        "en": "Booking {booking} is outside opening hours or off the booking grid: {detail}",
+        "zh": "预约 {booking} 超出营业时间或不在预约时间格上：{detail}",
+    },
+    "checker.job_sequence": {
+        "en": "Booking {booking}: its jobs do not run in order from the arrival: {detail}",
+        "zh": "预约 {booking}：各项作业未从到店时起依次进行：{detail}",
+    },
+    "checker.technician_skill": {
+        "en": "Booking {booking}: the technician does not have the skill the job needs: {detail}",
+        "zh": "预约 {booking}：技师不具备该作业所需技能：{detail}",
+    },
+    "checker.technician_presence": {
+        "en": "Booking {booking}: the job does not match the technician's working time: {detail}",
+        "zh": "预约 {booking}：作业时间与技师的工作时间不符：{detail}",
+    },
+    "checker.technician_overlap": {
+        "en": "Booking {booking}: a technician has two jobs at the same time: {detail}",
+        "zh": "预约 {booking}：同一技师在同一时间被安排了两项作业：{detail}",
+    },
+    "checker.bay_type_and_service": {
+        "en": "Booking {booking}: the bay is of the wrong type or out of service: {detail}",
+        "zh": "预约 {booking}：工位类型不符或工位停用：{detail}",
+    },
+    "checker.bay_overlap": {
+        "en": "Booking {booking}: a bay holds two jobs at the same time: {detail}",
+        "zh": "预约 {booking}：同一工位在同一时间被两项作业占用：{detail}",
+    },
+    "checker.advisor_reception": {
+        "en": "Booking {booking}: more cars arrive than the service advisors can receive: {detail}",
+        "zh": "预约 {booking}：同一时段到店车辆超过服务顾问的接待能力：{detail}",
+    },
+    "checker.parts_stock": {
+        "en": "Booking {booking}: not enough parts in stock: {detail}",
+        "zh": "预约 {booking}：备件库存不足：{detail}",
+    },
+    "checker.walk_in_reserve": {
+        "en": "Booking {booking}: booked work leaves too few technicians free for walk-ins: {detail}",
+        "zh": "预约 {booking}：预约作业占用了为未预约到店客户预留的技师：{detail}",
+    },
+    "error.unknown_ops": {"zh": "未知的工时项目代码：{codes}", "en": "unknown operation code(s): {codes}"},
+    "error.no_ops": {"zh": "请至少给出一个工时项目代码（--ops）", "en": "give at least one operation code (--ops)"},
+    "error.duplicate_ops": {"zh": "工时项目重复：{codes}", "en": "an operation is listed twice: {codes}"},
+    "error.past": {"zh": "时间 {when} 已经过去", "en": "{when} is in the past"},
+    "error.bad_days": {"zh": "天数须在 1 到 90 之间，而不是 {days}", "en": "days must be 1 to 90, not {days}"},
+    "error.bad_count": {"zh": "方案数须在 1 到 20 之间，而不是 {count}", "en": "count must be 1 to 20, not {count}"},
+    "error.unknown_plate": {"zh": "找不到车牌为“{plate}”的车辆", "en": "no vehicle with plate '{plate}'"},
+    "error.bad_time": {"zh": "“{text}”不是 ISO 8601 时间", "en": "'{text}' is not an ISO 8601 time"},
+    # -- slot proposals (solver) -------------------------------------------------------
+    "solver.load_valley": {"zh": "低谷时段：负荷 {pct}%", "en": "off-peak: {pct}% load"},
+    "solver.load_normal": {"zh": "正常时段：负荷 {pct}%", "en": "normal: {pct}% load"},
+    "solver.load_peak": {"zh": "高峰时段：负荷 {pct}%", "en": "peak: {pct}% load"},
+    "solver.prefer_weekend": {"zh": "符合客户偏好：周末", "en": "as preferred: weekend"},
+    "solver.prefer_weekday": {"zh": "符合客户偏好：工作日", "en": "as preferred: weekday"},
+    "solver.prefer_morning": {"zh": "符合客户偏好：上午", "en": "as preferred: morning"},
+    "solver.prefer_afternoon": {"zh": "符合客户偏好：下午", "en": "as preferred: afternoon"},
+    "solver.parts_arrive": {"zh": "{part} {date} 到货", "en": "{part} arrives {date}"},
+    "solver.reassigned": {"zh": "为腾出时间调整了 {n} 项已约作业的技师或工位",
+                          "en": "{n} booked job(s) moved to another technician or bay to make room"},
+    "solver.closed": {"zh": "所选期间门店不营业", "en": "the workshop is closed on every day of the window"},
+    "solver.parts_none": {"zh": "{part} 无库存且无在途订单", "en": "{part} is out of stock and not on order"},
+    "solver.parts_not_before": {"zh": "{part} 最早 {date} 才有货", "en": "{part} not in stock before {date}"},
+    "solver.no_skill": {"zh": "期间没有{skill}技师在岗", "en": "no {skill} technician on duty in the window"},
+    "solver.no_bay": {"zh": "期间没有可用的{bay_type}", "en": "no {bay_type} bay in service in the window"},
+    "solver.too_long": {"zh": "{hours} 标准工时的作业在一个工作日内做不完（暂不支持跨日作业）",
+                        "en": "a job of {hours} standard hours does not fit into one working day "
+                              "(multi-day jobs are not supported yet)"},
+    "solver.full_booked": {"zh": "技师已约满（含为未预约客户预留的产能）",
+                           "en": "fully booked: technicians (and the walk-in reserve) are taken"},
+    "solver.full_bays": {"zh": "所需类型的工位已约满", "en": "fully booked: every bay of the type needed is taken"},
+    "solver.full_reception": {"zh": "服务顾问接待时段已满",
+                              "en": "fully booked: the advisors cannot receive more cars"},
+    "solver.full_no_technician": {"zh": "没有具备该技能的技师能在营业时间内完成作业",
+                                  "en": "no technician with the skill is at work long enough for the job"},
+    "solver.full_timeout": {"zh": "在限定时间内未找到可行时段",
+                            "en": "no slot found within the time allowed"},
+}
 
 
 def tr(key: str, lang: Lang | str = Lang.EN, **values: object) -> str:

@@ -1,7 +1,8 @@
 """The reference dealership: a realistic mid-size 4S dealer, deterministic for a seed.
 
 `build_demo` returns the dealership and three years of its history; `write_demo` puts
-them into a database in one transaction. The generating process is described in
+them into a database in one transaction, with four weeks of appointments already booked
+(`planner.demo.bookings`). The generating process is described in
 docs/demo-dealership.md.
 """
 
@@ -13,12 +14,13 @@ from datetime import date, timedelta
 import numpy as np
 from sqlalchemy import Engine
 
+from planner.demo.bookings import future_bookings, restock
 from planner.demo.fleet import build_fleet
 from planner.demo.history import DemandDays, HistoryBuilder, VisitPlanner, level_to_capacity, renumber
 from planner.demo.reference import DEALER_CODE, build_reference
 from planner.domain import DealerCalendar, Dealership, MileageReading, ServiceHistory
 from planner.errors import DealerExists
-from planner.storage import existing_dealer_id, save_dealership, save_history
+from planner.storage import existing_dealer_id, save_bookings, save_dealership, save_history
 
 FLEET_YEARS = 10  # the dealer has sold cars for this long
 DEFAULT_VEHICLES = 12_000
@@ -53,7 +55,8 @@ def build_demo(seed: int, today: date, size: DemoSize | None = None) -> tuple[De
                                       *sorted(builder.readings.get(fv.vehicle.vin, ()))))
         for fv in fleet
     )
-    return dealership, ServiceHistory(tuple(customers), vehicles, tuple(orders), tuple(appointments))
+    history = ServiceHistory(tuple(customers), vehicles, tuple(orders), tuple(appointments))
+    return restock(dealership, history, today, np.random.default_rng([seed, 8])), history
 
 
 def write_demo(engine: Engine, seed: int, today: date, size: DemoSize | None = None,
@@ -63,9 +66,11 @@ def write_demo(engine: Engine, seed: int, today: date, size: DemoSize | None = N
         if existing_dealer_id(conn, DEALER_CODE) is not None and not replace_existing:
             raise DealerExists(DEALER_CODE)
     dealership, history = build_demo(seed, today, size)
+    booked = future_bookings(dealership, history, today, np.random.default_rng([seed, 7]))
     with engine.begin() as conn:
         dealer_id = save_dealership(conn, dealership, today=today, replace=replace_existing)
         save_history(conn, dealer_id, history)
+        save_bookings(conn, dealer_id, booked)
     return dealer_id
 
 

@@ -14,6 +14,15 @@ from planner.domain.customers import Channel, Customer, MileageReading, Powertra
 from planner.domain.dealer import WEEKDAY_NAMES, Dealer, OpeningHours
 from planner.domain.dealership import Dealership, ServiceHistory
 from planner.domain.history import DeclinedRecommendation, RepairOrder, RepairOrderLine
+from planner.domain.jobs import (
+    Booking,
+    FlexibleWindow,
+    JobSpec,
+    ScheduledJob,
+    WalkInReserve,
+    WorkRequest,
+    work_request,
+)
 from planner.domain.values import DateRange, Lang, TimeRange
 from planner.domain.workforce import (
     Absence,
@@ -37,6 +46,7 @@ __all__ = [
     "Bay",
     "BayOutage",
     "BayType",
+    "Booking",
     "Campaign",
     "CampaignKind",
     "Channel",
@@ -47,9 +57,11 @@ __all__ = [
     "DealerCalendar",
     "Dealership",
     "DeclinedRecommendation",
+    "FlexibleWindow",
     "Grade",
     "HolidayCalendar",
     "HolidayPeriod",
+    "JobSpec",
     "LabourOperation",
     "Lang",
     "MileageReading",
@@ -61,6 +73,7 @@ __all__ = [
     "PurchaseOrder",
     "RepairOrder",
     "RepairOrderLine",
+    "ScheduledJob",
     "ServiceAdvisor",
     "ServiceHistory",
     "Shift",
@@ -68,5 +81,8 @@ __all__ = [
     "Technician",
     "TimeRange",
     "Vehicle",
+    "WalkInReserve",
     "WeeklyRoster",
+    "WorkRequest",
+    "work_request",
 ]

@@ -61,6 +61,7 @@ class IntakeForecast:
     periods: tuple[IntakePeriod, ...]
     hourly: Forecast  # the model's forecast on the grid, for the solver and dashboards
     walk_in_mean: np.ndarray | None  # same grid: walk-ins expected per cell
+    walk_in_hours: float | None = None  # standard labour hours one walk-in brings (recent weeks)
 
     def walk_in_quantile(self, q: float) -> np.ndarray:
         """A quantile of walk-ins per cell: capacity they will likely take (NB approximation)."""
@@ -98,10 +99,12 @@ def forecast_intake(source: ArrivalSource, start: date, days: int, daily: bool =
     f = Forecast(full.model, start, full.hours, full.mean[skip:], full.alpha_hour[skip:], full.alpha_day[skip:])
     open_mask = ~np.isnan(f.mean)
     walk = appt = labour = capacity = None
+    walk_hours = None
     if source.dealership is not None and records is not None and not f.is_daily:
         zone = source.zone
         local = [(ts.astimezone(zone).replace(tzinfo=None), b, h) for ts, b, h in records]
         mix: IntakeMix = estimate_mix(local, f.hours, until=start)
+        walk_hours = mix.hours_per_walk_in
         share = np.array([mix.appointment_share[d.weekday()] for d in f.days])
         appt = np.where(open_mask, f.mean * share, np.nan)
         walk = np.where(open_mask, f.mean - appt, np.nan)
@@ -116,7 +119,7 @@ def forecast_intake(source: ArrivalSource, start: date, days: int, daily: bool =
         serving = capacity_for_arrivals(capacity, open_mask) if capacity is not None else None
         periods = _periods(source, f, walk, appt, labour, serving)
         freq = "D" if f.is_daily else "H"
-    return IntakeForecast(f.model, freq, tuple(periods), f, walk)
+    return IntakeForecast(f.model, freq, tuple(periods), f, walk, walk_hours)
 
 
 def _label(labour: float | None, capacity: float | None) -> tuple[float | None, LoadLabel | None]:

@@ -6,13 +6,14 @@ import or demo build is written entirely or not at all.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Table, delete, func, insert, select
+from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, update
 
 from planner.domain import (
     Absence,
@@ -23,6 +24,7 @@ from planner.domain import (
     Bay,
     BayOutage,
     BayType,
+    Booking,
     Campaign,
     CampaignKind,
     Channel,
@@ -30,7 +32,9 @@ from planner.domain import (
     Dealer,
     Dealership,
     DeclinedRecommendation,
+    FlexibleWindow,
     Grade,
+    JobSpec,
     LabourOperation,
     MileageReading,
     OpeningHours,
@@ -41,6 +45,7 @@ from planner.domain import (
     PurchaseOrder,
     RepairOrder,
     RepairOrderLine,
+    ScheduledJob,
     ServiceAdvisor,
     ServiceHistory,
     Shift,
@@ -49,9 +54,11 @@ from planner.domain import (
     TimeRange,
     Vehicle,
     WeeklyRoster,
+    WorkRequest,
 )
 from planner.errors import DealerExists, DealerNotFound
 from planner.storage import tables as t
+from planner.storage.types import UTCDateTime
 
 CHUNK = 5000
 
@@ -484,3 +491,282 @@ def labour_by_operation(conn: Connection, dealer_id: int, since: datetime | None
     if since is not None:
         query = query.where(ro.c.opened_at >= since)
     return {code: float(h) for code, h in conn.execute(query.group_by(lines.c.op_code))}
+
+
+# -- bookings: appointments with planned jobs and reserved parts ---------------------
+
+ACTIVE_BOOKING_STATUSES: frozenset[AppointmentStatus] = frozenset({
+    AppointmentStatus.HOLD, AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED,
+    AppointmentStatus.ARRIVED, AppointmentStatus.IN_SERVICE,
+})
+"""Statuses of bookings that still occupy technicians, bays and parts."""
+
+_ACTIVE = sorted(s.value for s in ACTIVE_BOOKING_STATUSES)
+_IN_CHUNK = 500  # keys per `IN (...)` list: well within every driver's parameter limit
+
+
+def _dealer_zone(conn: Connection, dealer_id: int) -> ZoneInfo:
+    tz = conn.execute(select(t.dealers.c.time_zone).where(t.dealers.c.id == dealer_id)).scalar()
+    if tz is None:
+        raise DealerNotFound("error.dealer_not_found", code=f"#{dealer_id}")
+    return ZoneInfo(tz)
+
+
+def _ids_of(conn: Connection, table: Table, key: str, dealer_id: int, keys: Iterable[str]) -> dict[str, int]:
+    """Like `_id_map`, but only for the given keys (a dealer may hold a long history)."""
+    wanted = sorted(set(keys))
+    found: dict[str, int] = {}
+    for i in range(0, len(wanted), _IN_CHUNK):
+        rows = conn.execute(select(table.c[key], table.c.id).where(
+            (table.c.dealer_id == dealer_id) & table.c[key].in_(wanted[i : i + _IN_CHUNK])))
+        found.update({k: n for k, n in rows})
+    return found
+
+
+def _technician_ids(conn: Connection, dealer_id: int) -> dict[str, int]:
+    s = t.staff
+    rows = conn.execute(select(s.c.code, s.c.id).where((s.c.dealer_id == dealer_id) & (s.c.role == "technician")))
+    return {code: n for code, n in rows}
+
+
+def _resolve(ids: dict[str, int], key: str, what: str, booking_id: str) -> int:
+    found = ids.get(key)
+    if found is None:
+        raise ValueError(f"booking {booking_id}: unknown {what} {key!r}")
+    return found
+
+
+def _distinct_booking_ids(ids: Iterable[str]) -> list[str]:
+    counts = Counter(ids)
+    twice = sorted(i for i, n in counts.items() if n > 1)
+    if twice:
+        raise ValueError(f"bookings listed twice: {', '.join(twice)}")
+    return sorted(counts)
+
+
+def save_bookings(conn: Connection, dealer_id: int, items: Sequence[tuple[Appointment, Booking]]) -> None:
+    """Insert bookings: each as its appointment row plus its jobs and part reservations.
+
+    The appointment carries what a booking does not (vehicle, customer, created at,
+    origin, status); its number must be the booking id and its slot the booking's
+    arrival. Vehicles, customers, technicians, bays and parts are looked up by code for
+    this dealer; anything unknown, a booking id stored already or listed twice raises
+    `ValueError` before a single row is written. Parts are reserved for the booking's
+    local day in the dealer's zone. Rows are bulk-inserted (a few statements in all).
+    """
+    if not items:
+        return
+    zone = _dealer_zone(conn, dealer_id)
+    for appt, booking in items:
+        if appt.appointment_no != booking.booking_id:
+            raise ValueError(f"booking {booking.booking_id}: its appointment is numbered {appt.appointment_no}")
+        if appt.slot_start != booking.arrival:
+            raise ValueError(f"booking {booking.booking_id}: its appointment slot {appt.slot_start.isoformat()} "
+                             f"is not its arrival {booking.arrival.isoformat()}")
+    booking_ids = _distinct_booking_ids(b.booking_id for _, b in items)
+    stored = _ids_of(conn, t.appointments, "appointment_no", dealer_id, booking_ids)
+    if stored:
+        raise ValueError(f"bookings stored already: {', '.join(sorted(stored))}")
+
+    vehicle_ids = _ids_of(conn, t.vehicles, "vin", dealer_id, (a.vin for a, _ in items))
+    customer_ids = _ids_of(conn, t.customers, "customer_no", dealer_id, (a.customer_no for a, _ in items))
+    ro_ids = _ids_of(conn, t.repair_orders, "ro_number", dealer_id, (a.ro_number for a, _ in items if a.ro_number))
+    technician_ids = _technician_ids(conn, dealer_id)
+    bay_ids = _id_map(conn, t.bays, "code", dealer_id)
+    part_ids = _id_map(conn, t.parts, "part_number", dealer_id)
+
+    # resolve everything first, so that an unknown code writes nothing
+    appointment_rows: list[dict[str, Any]] = []
+    job_rows: list[tuple[str, dict[str, Any]]] = []
+    reservation_rows: list[tuple[str, dict[str, Any]]] = []
+    for appt, booking in items:
+        bid = booking.booking_id
+        window = booking.flexible
+        appointment_rows.append({
+            "dealer_id": dealer_id, "appointment_no": bid,
+            "vehicle_id": _resolve(vehicle_ids, appt.vin, "vehicle", bid),
+            "customer_id": _resolve(customer_ids, appt.customer_no, "customer", bid),
+            "created_at": appt.created_at, "slot_start": booking.arrival, "origin": appt.origin.value,
+            "origin_rule": appt.origin_rule, "status": appt.status.value,
+            "repair_order_id": _resolve(ro_ids, appt.ro_number, "repair order", bid) if appt.ro_number else None,
+            "flexible_from": window.earliest if window else None,
+            "flexible_to": window.latest if window else None,
+        })
+        for seq, job in enumerate(booking.jobs, start=1):
+            job_rows.append((bid, {
+                "dealer_id": dealer_id, "seq": seq, "skill": job.spec.skill.value,
+                "bay_type": job.spec.bay_type.value, "standard_hours": job.spec.standard_hours,
+                "op_codes": ";".join(job.spec.op_codes),
+                "technician_id": _resolve(technician_ids, job.technician, "technician", bid),
+                "bay_id": _resolve(bay_ids, job.bay, "bay", bid),
+                "starts_at": job.start, "ends_at": job.end,
+            }))
+        needed_on = booking.arrival.astimezone(zone).date()
+        for req in booking.request.parts:
+            reservation_rows.append((bid, {
+                "dealer_id": dealer_id, "part_id": _resolve(part_ids, req.part_number, "part", bid),
+                "quantity": req.quantity, "needed_on": needed_on,
+            }))
+
+    _bulk(conn, t.appointments, appointment_rows)
+    appt_ids = _ids_of(conn, t.appointments, "appointment_no", dealer_id, booking_ids)
+    _bulk(conn, t.appointment_jobs, [{**row, "appointment_id": appt_ids[bid]} for bid, row in job_rows])
+    _bulk(conn, t.part_reservations, [{**row, "appointment_id": appt_ids[bid]} for bid, row in reservation_rows])
+
+
+def load_bookings(conn: Connection, dealer_id: int, start: date, end: date) -> tuple[Booking, ...]:
+    """The active bookings arriving on a local day from `start` to `end` (inclusive).
+
+    Active: status hold, booked, confirmed, arrived or in service. Times come back in the
+    dealer's zone; bookings are ordered by arrival, then id, each with its jobs in order,
+    its request rebuilt from them and its parts sorted by part number. Appointments
+    without stored jobs (history, or made outside the planner) are not bookings and are
+    left out. Four queries whatever the number of bookings.
+    """
+    zone = _dealer_zone(conn, dealer_id)
+    if end < start:
+        return ()
+    a, j, r = t.appointments, t.appointment_jobs, t.part_reservations
+    # arrivals in a UTC range padded by a day (cheap on the slot index), then the exact
+    # local days in Python
+    lo = datetime.combine(start, time.min, zone) - timedelta(days=1)
+    hi = datetime.combine(end, time.min, zone) + timedelta(days=2)
+    active = ((a.c.dealer_id == dealer_id) & (a.c.slot_start >= lo) & (a.c.slot_start < hi)
+              & a.c.status.in_(_ACTIVE))
+
+    heads = {
+        row.id: row
+        for row in conn.execute(
+            select(a.c.id, a.c.appointment_no, a.c.slot_start, a.c.flexible_from, a.c.flexible_to, t.vehicles.c.plate)
+            .select_from(a.join(t.vehicles, t.vehicles.c.id == a.c.vehicle_id))
+            .where(active))
+        if start <= row.slot_start.astimezone(zone).date() <= end
+    }
+    jobs: dict[int, list[ScheduledJob]] = defaultdict(list)
+    for row in conn.execute(
+            select(j.c.appointment_id, j.c.skill, j.c.bay_type, j.c.standard_hours, j.c.op_codes,
+                   t.staff.c.code.label("technician"), t.bays.c.code.label("bay"), j.c.starts_at, j.c.ends_at)
+            .select_from(j.join(a, a.c.id == j.c.appointment_id)
+                         .join(t.staff, t.staff.c.id == j.c.technician_id)
+                         .join(t.bays, t.bays.c.id == j.c.bay_id))
+            .where(active)
+            .order_by(j.c.appointment_id, j.c.seq)):
+        if row.appointment_id in heads:
+            spec = JobSpec(Skill(row.skill), BayType(row.bay_type), row.standard_hours,
+                           tuple(row.op_codes.split(";")))
+            jobs[row.appointment_id].append(ScheduledJob(spec, row.technician, row.bay,
+                                                         row.starts_at.astimezone(zone),
+                                                         row.ends_at.astimezone(zone)))
+    parts: dict[int, list[PartRequirement]] = defaultdict(list)
+    for held in conn.execute(
+            select(r.c.appointment_id, t.parts.c.part_number, r.c.quantity)
+            .select_from(r.join(a, a.c.id == r.c.appointment_id).join(t.parts, t.parts.c.id == r.c.part_id))
+            .where(active)
+            .order_by(r.c.appointment_id, t.parts.c.part_number, r.c.id)):
+        if held.appointment_id in heads:
+            parts[held.appointment_id].append(PartRequirement(held.part_number, held.quantity))
+
+    bookings: list[Booking] = []
+    for appt_id, head in heads.items():
+        planned = jobs.get(appt_id)
+        if not planned:
+            continue
+        flexible = (FlexibleWindow(head.flexible_from.astimezone(zone), head.flexible_to.astimezone(zone))
+                    if head.flexible_from is not None and head.flexible_to is not None else None)
+        request = WorkRequest(tuple(job.spec for job in planned), tuple(parts[appt_id]))
+        bookings.append(Booking(head.appointment_no, head.slot_start.astimezone(zone), request, tuple(planned),
+                                head.plate, flexible))
+    bookings.sort(key=lambda b: (b.arrival, b.booking_id))
+    return tuple(bookings)
+
+
+def update_booking_plans(conn: Connection, dealer_id: int, bookings: Sequence[Booking]) -> None:
+    """Store a re-plan of existing bookings: new arrival, and each job's technician, bay
+    and times (the part reservations follow the arrival to its local day).
+
+    A re-plan moves or reassigns work, it does not change it: a booking id that is not
+    stored, a booking whose jobs differ from the stored ones, or an unknown technician or
+    bay raises `ValueError` before anything is written. Status and flexible window are
+    left as they are.
+    """
+    if not bookings:
+        return
+    zone = _dealer_zone(conn, dealer_id)
+    booking_ids = _distinct_booking_ids(b.booking_id for b in bookings)
+    appt_ids = _ids_of(conn, t.appointments, "appointment_no", dealer_id, booking_ids)
+    unknown = [bid for bid in booking_ids if bid not in appt_ids]
+    if unknown:
+        raise ValueError(f"unknown bookings: {', '.join(unknown)}")
+
+    j = t.appointment_jobs
+    stored: dict[int, list[JobSpec]] = defaultdict(list)
+    wanted = sorted(appt_ids.values())
+    for i in range(0, len(wanted), _IN_CHUNK):
+        for row in conn.execute(
+                select(j.c.appointment_id, j.c.skill, j.c.bay_type, j.c.standard_hours, j.c.op_codes)
+                .where((j.c.dealer_id == dealer_id) & j.c.appointment_id.in_(wanted[i : i + _IN_CHUNK]))
+                .order_by(j.c.appointment_id, j.c.seq)):
+            stored[row.appointment_id].append(JobSpec(Skill(row.skill), BayType(row.bay_type), row.standard_hours,
+                                                      tuple(row.op_codes.split(";"))))
+    technician_ids = _technician_ids(conn, dealer_id)
+    bay_ids = _id_map(conn, t.bays, "code", dealer_id)
+
+    arrivals: list[dict[str, Any]] = []
+    days: list[dict[str, Any]] = []
+    moves: list[dict[str, Any]] = []
+    for booking in bookings:
+        bid, appt_id = booking.booking_id, appt_ids[booking.booking_id]
+        if tuple(stored[appt_id]) != booking.request.jobs:
+            raise ValueError(f"booking {bid}: its jobs differ from the stored ones (a re-plan only moves them)")
+        arrivals.append({"b_id": appt_id, "b_arrival": booking.arrival})
+        days.append({"b_id": appt_id, "b_day": booking.arrival.astimezone(zone).date()})
+        moves += [
+            {"b_id": appt_id, "b_seq": seq,
+             "b_technician": _resolve(technician_ids, job.technician, "technician", bid),
+             "b_bay": _resolve(bay_ids, job.bay, "bay", bid), "b_start": job.start, "b_end": job.end}
+            for seq, job in enumerate(booking.jobs, start=1)
+        ]
+
+    a, r = t.appointments, t.part_reservations
+    conn.execute(update(a).where(a.c.id == bindparam("b_id"))
+                 .values(slot_start=bindparam("b_arrival", type_=UTCDateTime)), arrivals)
+    conn.execute(update(r).where(r.c.appointment_id == bindparam("b_id"))
+                 .values(needed_on=bindparam("b_day")), days)
+    conn.execute(update(j).where((j.c.appointment_id == bindparam("b_id")) & (j.c.seq == bindparam("b_seq")))
+                 .values(technician_id=bindparam("b_technician"), bay_id=bindparam("b_bay"),
+                         starts_at=bindparam("b_start", type_=UTCDateTime),
+                         ends_at=bindparam("b_end", type_=UTCDateTime)), moves)
+
+
+def reserved_parts(conn: Connection, dealer_id: int, since: date) -> dict[str, list[tuple[date, int]]]:
+    """Parts held for active bookings, per part number: (day needed, quantity) from
+    `since` on, by day. Reservations for the same part and day are added up."""
+    r, a, p = t.part_reservations, t.appointments, t.parts
+    query = (select(p.c.part_number, r.c.needed_on, func.sum(r.c.quantity))
+             .select_from(r.join(a, a.c.id == r.c.appointment_id).join(p, p.c.id == r.c.part_id))
+             .where((r.c.dealer_id == dealer_id) & (r.c.needed_on >= since) & a.c.status.in_(_ACTIVE))
+             .group_by(p.c.part_number, r.c.needed_on)
+             .order_by(p.c.part_number, r.c.needed_on))
+    held: dict[str, list[tuple[date, int]]] = defaultdict(list)
+    for number, day, quantity in conn.execute(query):
+        held[number].append((day, int(quantity)))
+    return dict(held)
+
+
+def _plate_key(plate: str) -> str:
+    return "".join(ch for ch in plate.upper() if ch.isalnum())
+
+
+def find_vehicle(conn: Connection, dealer_id: int, plate: str) -> Vehicle | None:
+    """The dealer's vehicle with this plate (spaces, dots and case ignored), or None."""
+    key = _plate_key(plate)
+    if not key:
+        return None
+    v_, c_ = t.vehicles, t.customers
+    rows = conn.execute(select(v_, c_.c.customer_no).join(c_, c_.c.id == v_.c.customer_id)
+                        .where(v_.c.dealer_id == dealer_id)).all()
+    for v in rows:
+        if _plate_key(v.plate) == key:
+            return Vehicle(v.vin, v.plate, v.customer_no, v.model, Powertrain(v.powertrain), v.sale_date,
+                           v.warranty_end_date, v.warranty_end_km)
+    return None

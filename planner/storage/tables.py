@@ -322,8 +322,10 @@ declined_recommendations = Table(
     Index("ix_declined_dealer_until", "dealer_id", "wait_until_date"),
 )
 
-# Appointments: history needs origin, slot and outcome (no-shows); the booking issue
-# adds holds, technician, bay and parts reservations to this table by migration.
+# Appointments: history needs origin, slot and outcome (no-shows). A booking made by the
+# planner is an appointment too: its jobs (technician, bay, times) are in
+# `appointment_jobs`, its parts in `part_reservations`, and `flexible_from`/`flexible_to`
+# hold the window in which the customer accepts a move (migration 0002).
 appointments = Table(
     "appointments",
     metadata,
@@ -338,7 +340,44 @@ appointments = Table(
     Column("origin_rule", String(64), nullable=True),
     Column("status", String(16), nullable=False),
     Column("repair_order_id", Integer, ForeignKey("repair_orders.id"), nullable=True),
+    Column("flexible_from", UTCDateTime, nullable=True),
+    Column("flexible_to", UTCDateTime, nullable=True),
     UniqueConstraint("dealer_id", "appointment_no"),
     Index("ix_appointments_dealer_slot", "dealer_id", "slot_start"),
     CheckConstraint("origin IN ('passive', 'active')", name="origin"),
+)
+
+# A booking's jobs, done one after another (seq 1, 2, ...): one technician on one bay each.
+appointment_jobs = Table(
+    "appointment_jobs",
+    metadata,
+    _id(),
+    _dealer_id(),
+    Column("appointment_id", Integer, ForeignKey("appointments.id", ondelete="CASCADE"), nullable=False),
+    Column("seq", Integer, nullable=False),  # 1-based order within the booking
+    Column("skill", String(32), nullable=False),
+    Column("bay_type", String(32), nullable=False),
+    Column("standard_hours", Float, nullable=False),
+    Column("op_codes", Text, nullable=False),  # ";"-separated
+    Column("technician_id", Integer, ForeignKey("staff.id"), nullable=False),
+    Column("bay_id", Integer, ForeignKey("bays.id"), nullable=False),
+    Column("starts_at", UTCDateTime, nullable=False),
+    Column("ends_at", UTCDateTime, nullable=False),
+    UniqueConstraint("appointment_id", "seq"),
+    Index("ix_appointment_jobs_dealer_start", "dealer_id", "starts_at"),
+)
+
+# Parts held for a booking, needed on the booking's local day.
+part_reservations = Table(
+    "part_reservations",
+    metadata,
+    _id(),
+    _dealer_id(),
+    Column("appointment_id", Integer, ForeignKey("appointments.id", ondelete="CASCADE"), nullable=False),
+    Column("part_id", Integer, ForeignKey("parts.id"), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("needed_on", Date, nullable=False),
+    CheckConstraint("quantity > 0", name="quantity_positive"),
+    Index("ix_part_reservations_dealer_part", "dealer_id", "part_id"),
+    Index("ix_part_reservations_appointment", "appointment_id"),  # joins, and deletes cascading from appointments
 )

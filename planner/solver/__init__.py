@@ -1,0 +1,1 @@
+"""Slot solver: capacity snapshot -> CP-SAT model from named constraints -> proposals."""

@@ -1,0 +1,59 @@
+"""Solver settings and the soft objective's weights, each in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+@dataclass(frozen=True)
+class SolverSettings:
+    """How CP-SAT is run.
+
+    One worker and presolve off were fastest for the small feasibility models of a
+    proposal (measured in ../shared/notes/solver.md); a check that runs out of
+    `check_seconds` counts as "not offered" and the result says so.
+    """
+
+    check_seconds: float = 0.015  # cap per candidate check (a caller is on the phone)
+    call_seconds: float = 0.5  # cap on all checks of one proposal call
+    replan_seconds: float = 10.0
+    workers: int = 1
+    seed: int = 0
+    presolve: bool = False
+    neighbourhood_minutes: int = 90  # jobs within this of a candidate may be reassigned first
+    full_day_fallback: bool = True  # then every job of the day, if the neighbourhood is not enough
+
+
+@dataclass(frozen=True)
+class ScoringWeights:
+    """Soft objective of a proposal (lower is better), in units of "load ratio".
+
+    cost = load × load_ratio (booked work + expected walk-ins over capacity in the hours
+    the job runs: steer callers from peaks to valleys, R3)
+         + weekday × [not on a preferred kind of day]
+         + part_of_day × [not in the preferred part of the day]
+         + per_day × days after the first day of the window (sooner is better)
+         + per_hour × hours after opening (a tie-break: earlier in the day).
+    With the defaults a valley hour at 40% load beats a peak at 90% booked up to ten
+    days earlier, and a stated preference outweighs about 0.5 of load.
+    """
+
+    load: float = 1.0
+    weekday: float = 0.6
+    part_of_day: float = 0.5
+    per_day: float = 0.05
+    per_hour: float = 0.005
+
+
+class Preference(StrEnum):
+    """What a caller may prefer (`--prefer`)."""
+
+    WEEKDAY = "weekday"
+    WEEKEND = "weekend"
+    MORNING = "morning"
+    AFTERNOON = "afternoon"
+
+
+NOON = 12 * 60  # parts of the day: before noon is morning
+DEFAULT_WALK_IN_QUANTILE = 0.5  # share of walk-in forecast kept free: its median per hour
