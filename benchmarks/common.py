@@ -38,6 +38,7 @@ def write(name: str, payload: dict[str, Any]) -> Path:
 CACHE = Path(__file__).parent / ".cache"
 DEMO_SEED = 1
 DEMO_TODAY = "2026-11-26"
+DEMO_VERSION = 2  # bump when the demo generator changes (2: booked weeks ahead, restocked parts)
 
 
 def demo_database() -> Path:
@@ -47,7 +48,7 @@ def demo_database() -> Path:
     from planner.demo import write_demo
     from planner.storage import open_database
 
-    path = CACHE / f"demo-seed{DEMO_SEED}-{DEMO_TODAY}.db"
+    path = CACHE / f"demo-seed{DEMO_SEED}-{DEMO_TODAY}-v{DEMO_VERSION}.db"
     if not path.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".building")

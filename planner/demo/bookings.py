@@ -44,7 +44,8 @@ RECENT_DAYS = 180
 def restock(dealership: Dealership, history: ServiceHistory, today: date, rng: np.random.Generator) -> Dealership:
     """Stock sized to what the workshop uses: parts used in the last eight weeks get 10–25
     days of use on hand and a weekly delivery for the next four weeks. Parts the reference
-    left out of stock on purpose stay out (some with an order, some without)."""
+    left out of stock on purpose stay out (some with an order, some without), except that
+    a part used every week always has an order on the way."""
     since = datetime.combine(today - timedelta(weeks=8), time(0), tzinfo=dealership.dealer.zone)
     per_day: Counter[str] = Counter()
     for ro in history.repair_orders:
@@ -60,6 +61,14 @@ def restock(dealership: Dealership, history: ServiceHistory, today: date, rng: n
     seq = 0
     for part in dealership.parts:
         rate = per_day[part.part_number] / 56
+        if part.stock_on_hand == 0 and rate >= 1 / 7 and sum(po.quantity for po in part.open_orders) < rate * 14:
+            # nobody runs out of a weekly consumable without enough on the way
+            seq += 1
+            arrives = min([po.expected_date for po in part.open_orders]
+                          or [today + timedelta(days=int(rng.integers(2, 8)))])
+            order = PurchaseOrder(f"PO{today:%y%m}-R{seq:04d}", part.part_number, math.ceil(rate * 28), arrives)
+            parts.append(replace(part, open_orders=(*part.open_orders, order)))
+            continue
         if part.stock_on_hand == 0 or rate < 1 / 7:  # deliberate stock-outs and slow movers stay as they are
             parts.append(part)
             continue

@@ -40,46 +40,78 @@ def one_technician_per_job(m: DayModel) -> None:
 
 def technician_one_job_at_a_time(m: DayModel) -> None:
     """Hard: a technician works on one job at a time."""
-    by_tech: dict[str, list[cp_model.IntervalVar]] = {}
-    for key, choices in m.choices.items():
-        for (option, _), interval in zip(choices, m.intervals[key], strict=True):
-            by_tech.setdefault(option.technician, []).append(interval)
-    for intervals in by_tech.values():
-        if len(intervals) > 1:
-            m.model.add_no_overlap(intervals)
+    by_tech: dict[str, list[tuple[int, int, cp_model.IntVar]]] = {}
+    for job in m.problem.placed:
+        for option, lit in m.choices[job.key]:
+            by_tech.setdefault(option.technician, []).append((job.start, option.end, lit))
+    for uses in by_tech.values():
+        for group in _covering_groups(uses, ()):
+            if len(group) > 1:
+                m.model.add_at_most_one(group)
 
 
 def bays_of_each_type(m: DayModel) -> None:
     """Hard: at no moment do more jobs occupy bays of a type than bays of it are in service
     (a job holds its bay from start to end, breaks included)."""
     state = m.problem.state
-    by_type: dict[BayType, list[tuple[cp_model.IntVar, int, int]]] = {}
-    jobs = {job.key: job for job in m.problem.placed}
-    for key, choices in m.choices.items():
-        bay_type = jobs[key].spec.bay_type
-        for (option, lit), _ in zip(choices, m.intervals[key], strict=True):
-            by_type.setdefault(bay_type, []).append((lit, jobs[key].start, option.end))
-    lo, hi = m.horizon
+    by_type: dict[BayType, list[tuple[int, int, cp_model.IntVar]]] = {}
+    for job in m.problem.placed:
+        for option, lit in m.choices[job.key]:
+            by_type.setdefault(job.spec.bay_type, []).append((job.start, option.end, lit))
     for bay_type, uses in by_type.items():
         bays = len(state.bays.get(bay_type, ()))
         before = state.bay_use.get(bay_type)
         # never stricter than the plan as it stands (a what-if may already exceed a bay count)
         limit = np.maximum(bays, before if before is not None else 0) - m.problem.fixed_bay_use(bay_type)
-        _cumulative_with_profile(m, [(lit, [(s, e)]) for lit, s, e in uses], np.maximum(limit, 0), lo, hi,
-                                 f"bays_{bay_type}")
+        _at_most(m, uses, np.maximum(limit, 0))
 
 
 def walk_in_reserve_kept(m: DayModel) -> None:
     """Hard: at every minute, technicians working on booked jobs leave the walk-in reserve
     free (at work minus reserve), unless the plan already used more."""
     state = m.problem.state
-    cap = np.maximum(state.present - state.reserve, state.busy) - m.problem.fixed_busy()
-    uses: list[tuple[cp_model.IntVar, list[tuple[int, int]]]] = []
-    for choices in m.choices.values():
-        for option, lit in choices:
-            uses.append((lit, list(option.pieces)))
     lo, hi = m.horizon
-    _cumulative_with_profile(m, uses, np.maximum(cap, 0), lo, hi, "reserve")
+    if not state.reserve[lo:hi].any():
+        return  # with nothing reserved, one job per technician at work already implies it
+    cap = np.maximum(state.present - state.reserve, state.busy) - m.problem.fixed_busy()
+    uses = [(a, b, lit) for choices in m.choices.values() for option, lit in choices for a, b in option.pieces]
+    _at_most(m, uses, np.maximum(cap, 0))
+
+
+# With start times fixed, "never more than n at once" only needs checking where a use
+# starts or the limit changes: linear constraints there are exact, and they give CP-SAT's
+# LP the counting arguments (Hall's condition) that interval propagation lacks.
+
+
+def _covering_groups(uses: list[tuple[int, int, cp_model.IntVar]],
+                     extra_points: tuple[int, ...] | list[int]) -> list[list[cp_model.IntVar]]:
+    """For each start (and extra point), the literals of the uses covering it; groups
+    contained in another are dropped."""
+    points = sorted({s for s, _, _ in uses} | set(extra_points))
+    groups: list[list[cp_model.IntVar]] = []
+    previous: set[int] = set()
+    for t in points:
+        covering = [i for i, (s, e, _) in enumerate(uses) if s <= t < e]
+        current = set(covering)
+        if current and not current <= previous:
+            groups.append([uses[i][2] for i in covering])
+        previous = current
+    return groups
+
+
+def _at_most(m: DayModel, uses: list[tuple[int, int, cp_model.IntVar]], limit: np.ndarray) -> None:
+    """At every moment, the chosen uses covering it are at most `limit` there."""
+    if not uses:
+        return
+    lo = min(s for s, _, _ in uses)
+    hi = max(e for _, e, _ in uses)
+    window = limit[lo:hi]
+    changes = [lo + int(i) for i in np.flatnonzero(np.diff(window)) + 1]
+    points = sorted({s for s, _, _ in uses} | set(changes))
+    for t in points:
+        covering = [lit for s, e, lit in uses if s <= t < e]
+        if len(covering) > int(limit[t]):
+            m.model.add(sum(covering) <= int(limit[t]))
 
 
 def fewest_jobs_moved(m: DayModel) -> None:
@@ -98,36 +130,6 @@ def fewest_jobs_moved(m: DayModel) -> None:
     m.model.minimize(10_000 * sum(moved) + sum(finish))
 
 
-def _cumulative_with_profile(m: DayModel, uses: list[tuple[cp_model.IntVar, list[tuple[int, int]]]],
-                             capacity: np.ndarray,
-                             lo: int, hi: int, name: str) -> None:
-    """Cumulative of demand-1 optional intervals under a capacity that varies by minute:
-    fixed blocks fill the gap between the highest capacity and the capacity at each time."""
-    if not uses or hi <= lo:
-        return
-    window = capacity[lo:hi]
-    top = int(window.max())
-    intervals, demands = [], []
-    for n, (lit, pieces) in enumerate(uses):
-        for a, b in pieces:
-            if b > a:
-                intervals.append(m.model.new_optional_fixed_size_interval_var(a, b - a, lit, f"{name}_{n}_{a}"))
-                demands.append(1)
-    gap = top - window
-    start = 0
-    for i in range(1, len(gap) + 1):  # constant runs of the gap become fixed blocks
-        if i == len(gap) or gap[i] != gap[start]:
-            if gap[start] > 0:
-                intervals.append(m.model.new_fixed_size_interval_var(lo + start, i - start, f"{name}_cap_{start}"))
-                demands.append(int(gap[start]))
-            start = i
-    if top <= 0:
-        for lit, _ in uses:
-            m.model.add(lit == 0)
-        return
-    m.model.add_cumulative(intervals, demands, top)
-
-
 # -- screening rules (no model) ----------------------------------------------------------
 
 
@@ -140,6 +142,44 @@ def parts_available(ledger: PartsLedger, parts: tuple[PartRequirement, ...], day
     """Hard: every part is in stock that day (on hand, minus what earlier and later
     bookings hold, plus orders arriving by then) without leaving a later booking short."""
     return all(ledger.free_on(req, day) for req in parts)
+
+
+def technicians_could_fit(state: DayState, jobs: list[JobSlot]) -> bool:
+    """Necessary: at every moment of each new job's shortest run, the jobs certainly in
+    progress then (booked and new) can each have a different eligible technician (a
+    bipartite matching at each point where a job starts; no reassignment can beat it)."""
+    spans = state.certain_spans()
+    new = []
+    for job in jobs:
+        options = state.options(job.spec, job.start, min(job.deadline, state.closes))
+        if not options:
+            return False
+        new.append((job.start, min(o.end for o in options), frozenset(o.technician for o in options)))
+    for start, end, _ in new:
+        # every moment where the set of jobs in progress changes, within the new job's run
+        points = {start} | {s for s, _, _ in spans if start < s < end} | {s for s, _, _ in new if start < s < end}
+        for t in sorted(points):
+            busy = [who for s, e, who in spans if s <= t < e] + [who for s, e, who in new if s <= t < e]
+            if not _matching_exists(busy):
+                return False
+    return True
+
+
+def _matching_exists(jobs: list[frozenset[str]]) -> bool:
+    """Can every job get a distinct technician from its set? (Kuhn's augmenting paths.)"""
+    owner: dict[str, int] = {}
+
+    def claim(i: int, seen: set[str]) -> bool:
+        for tech in jobs[i]:
+            if tech in seen:
+                continue
+            seen.add(tech)
+            if tech not in owner or claim(owner[tech], seen):
+                owner[tech] = i
+                return True
+        return False
+
+    return all(claim(i, set()) for i in sorted(range(len(jobs)), key=lambda i: len(jobs[i])))
 
 
 def bays_could_fit(state: DayState, job: JobSlot, shortest: int) -> bool:

@@ -70,11 +70,6 @@ def build_model(problem: DayProblem) -> DayModel | None:
             return None
         lits = [m.model.new_bool_var(f"{job.booking_id}_{job.seq}_by_{o.technician}") for o in options]
         m.choices[job.key] = list(zip(options, lits, strict=True))
-        m.intervals[job.key] = [
-            m.model.new_optional_fixed_size_interval_var(job.start, o.end - job.start, lit,
-                                                        f"{job.booking_id}_{job.seq}_{o.technician}")
-            for o, lit in m.choices[job.key]
-        ]
         lo = min(lo, job.start)
         hi = max(hi, max(o.end for o in options))
     m.horizon = (lo, hi)

@@ -60,10 +60,13 @@ class DayProblem:
 
 @dataclass
 class DayModel:
-    """The CP-SAT model of a day problem: one literal per (job, eligible technician)."""
+    """The CP-SAT model of a day problem: one literal per (job, eligible technician).
+
+    With every start fixed, the resources are checked where uses start: a technician's
+    overlapping options are at most one; bays and the walk-in reserve are sums under a
+    limit (see `planner.solver.constraints`)."""
 
     problem: DayProblem
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     choices: dict[tuple[str, int], list[tuple[Option, cp_model.IntVar]]] = field(default_factory=dict)
-    intervals: dict[tuple[str, int], list[cp_model.IntervalVar]] = field(default_factory=dict)
     horizon: tuple[int, int] = (0, MINUTES)  # first and last minute any placed job can use

@@ -8,7 +8,9 @@ who does the job, a multi-job request gives a few *variants* of start times.
    eligible technician for every job, and bays of the type not already all taken.
 2. Direct fit: every booked job keeps its technician and bay, and the new jobs fit in
    the gaps. This alone is the first-fit baseline (`first_fit`).
-3. CP-SAT: booked jobs near the candidate may move to other technicians (and bays),
+3. Repair: the few booked jobs in the way move to technicians free at their time (a
+   quick witness; verified against bays and the walk-in reserve).
+4. CP-SAT: booked jobs near the candidate may move to other technicians (and bays),
    fewest moves first; if that neighbourhood is not enough, the whole day.
 """
 
@@ -21,8 +23,8 @@ from enum import StrEnum
 import numpy as np
 
 from planner.domain import WorkRequest
-from planner.solver.constraints import bays_could_fit, reception_has_room
-from planner.solver.model import Outcome, Placement, solve_day
+from planner.solver.constraints import bays_could_fit, reception_has_room, technicians_could_fit
+from planner.solver.model import Outcome, Placement, assign_bays, solve_day
 from planner.solver.problem import DayProblem
 from planner.solver.settings import SolverSettings
 from planner.solver.snapshot import DayState, JobSlot
@@ -46,6 +48,7 @@ class SearchStats:
     candidates: int = 0
     screened_out: int = 0
     direct: int = 0
+    repaired: int = 0
     models: int = 0
     models_placed: int = 0
     timeouts: int = 0
@@ -79,7 +82,7 @@ def variants(state: DayState, request: WorkRequest, arrival: int, booking_id: st
 
 
 def screen(state: DayState, jobs: list[JobSlot], grid: int) -> Failure | None:
-    """Exact counting tests that rule a candidate out before any model."""
+    """Exact counting tests that rule a candidate out before anything else is tried."""
     if not reception_has_room(state, jobs[0].start, grid):
         return Failure.RECEPTION
     for job in jobs:
@@ -144,24 +147,49 @@ def _free_bay(state: DayState, job: JobSlot, end: int, own: list[tuple[str, int,
     return None
 
 
-def solve_with_moves(state: DayState, jobs: list[JobSlot], settings: SolverSettings,
-                     stats: SearchStats, deadline: float) -> tuple[Fit | None, Failure | None]:
-    """CP-SAT on the neighbourhood of the candidate, then (if allowed) on the whole day."""
+def _on(state: DayState, techs: set[str], lo: int, hi: int) -> list[JobSlot]:
+    """Booked jobs of these technicians overlapping [lo, hi)."""
+    return [j for j in state.jobs if j.technician in techs and j.start < hi and (j.end or j.start) > lo]
+
+
+def _who_can(state: DayState, job: JobSlot) -> set[str]:
+    return {o.technician for o in state.options(job.spec, job.start, min(job.deadline, state.closes))}
+
+
+def scopes(state: DayState, jobs: list[JobSlot], settings: SolverSettings) -> list[list[JobSlot]]:
+    """Booked jobs the model may move, widening like an ejection chain: first the jobs in
+    the way (on technicians who could do the new work, while it would run); then also the
+    jobs in *their* way (on technicians who could take one of those, while it runs, with a
+    margin); then (if allowed) the whole day."""
     lo = jobs[0].start
+    reach = set().union(*(_who_can(state, j) for j in jobs))
     hi = max(max((o.end for o in state.options(j.spec, j.start, min(j.deadline, state.closes))), default=j.start)
              for j in jobs)
-    scopes = [settings.neighbourhood_minutes]
-    if settings.full_day_fallback:
-        scopes.append(24 * 60)
+    first = _on(state, reach, lo, hi)
+    out = [first] if first else []
+    if first:
+        chain = {j.key for j in first}
+        for job in first:
+            for other in _on(state, _who_can(state, job), job.start - settings.neighbourhood_minutes,
+                             (job.end or job.start) + settings.neighbourhood_minutes):
+                chain.add(other.key)
+        if len(chain) > len(first):
+            out.append([j for j in state.jobs if j.key in chain])
+    if settings.full_day_fallback and (not out or len(out[-1]) < len(state.jobs)):
+        out.append(list(state.jobs))
+    return out
+
+
+def solve_with_moves(state: DayState, jobs: list[JobSlot], settings: SolverSettings,
+                     stats: SearchStats, deadline: float) -> tuple[Fit | None, Failure | None]:
+    """CP-SAT on widening neighbourhoods of the candidate (see `scopes`)."""
     timed_out = False
-    for reach in scopes:
+    for movable in scopes(state, jobs, settings):
         remaining = deadline - clock.perf_counter()
         if remaining <= 0:
             return None, Failure.TIMEOUT
-        movable = [j for j in state.jobs if j.start < hi + reach and (j.end or j.start) > lo - reach]
-        fixed = [j for j in state.jobs if not (j.start < hi + reach and (j.end or j.start) > lo - reach)]
-        if not movable and reach != scopes[0]:
-            break
+        keys = {j.key for j in movable}
+        fixed = [j for j in state.jobs if j.key not in keys]
         problem = DayProblem(state, list(jobs), movable, fixed)
         stats.models += 1
         result = solve_day(problem, settings, min(settings.check_seconds, remaining))
@@ -172,31 +200,192 @@ def solve_with_moves(state: DayState, jobs: list[JobSlot], settings: SolverSetti
         if result.outcome is Outcome.TIMEOUT:
             stats.timeouts += 1
             timed_out = True
-        if len(fixed) == 0:
-            break
     return None, Failure.TIMEOUT if timed_out else Failure.BOOKED
 
 
-def place(state: DayState, request: WorkRequest, arrival: int, grid: int, settings: SolverSettings,
-          stats: SearchStats, deadline: float, allow_moves: bool = True) -> tuple[Fit | None, Failure | None]:
-    """Decide one candidate: the first variant that fits, directly or with moves."""
+@dataclass
+class _Plan:
+    """The day's plan with a few changes laid over it (cheap to copy for a trial)."""
+
+    state: DayState
+    slots: dict[tuple[str, int], JobSlot]
+    tech: dict[tuple[str, int], str] = field(default_factory=dict)  # changed technicians
+    end: dict[tuple[str, int], int] = field(default_factory=dict)  # changed ends
+    gone: set[tuple[str, int]] = field(default_factory=set)  # moved off their booked technician
+    joined: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+
+    def copy(self) -> _Plan:
+        return _Plan(self.state, self.slots, dict(self.tech), dict(self.end), set(self.gone),
+                     {t: list(ks) for t, ks in self.joined.items()})
+
+    def end_of(self, key: tuple[str, int]) -> int:
+        return self.end.get(key, self.slots[key].end or self.slots[key].start)
+
+    def in_way(self, who: str, lo: int, hi: int) -> list[tuple[str, int]]:
+        keys = [k for k in self.state.keys_of(who) if k not in self.gone] + self.joined.get(who, [])
+        return [k for k in keys if self.slots[k].start < hi and self.end_of(k) > lo]
+
+    def blocked(self, who: str, lo: int, hi: int) -> bool:
+        """Is the technician busy at some time in [lo, hi)?"""
+        slots, gone = self.slots, self.gone
+        for k in self.state.keys_of(who):
+            if k not in gone and slots[k].start < hi and self.end.get(k, slots[k].end or 0) > lo:
+                return True
+        return any(slots[k].start < hi and self.end_of(k) > lo for k in self.joined.get(who, ()))
+
+    def put(self, key: tuple[str, int], who: str, end: int) -> None:
+        booked = self.slots[key].technician
+        if booked is not None and booked != who:
+            self.gone.add(key)
+        for keys in self.joined.values():
+            if key in keys:
+                keys.remove(key)
+        if who != booked:
+            self.joined.setdefault(who, []).append(key)
+        else:
+            self.gone.discard(key)
+        self.tech[key], self.end[key] = who, end
+
+
+def repair_fit(state: DayState, jobs: list[JobSlot], max_moves: int = 3) -> Fit | None:
+    """Place the new jobs by moving the few booked jobs in the way to other technicians
+    (each to one who is free then), checking bays and the walk-in reserve after the moves.
+    A quick witness before any model: when it finds a plan, the plan is valid; when it
+    does not, CP-SAT still looks."""
+    plan = _Plan(state, {**state.job_index(), **{j.key: j for j in jobs}})
+    for job in jobs:
+        moved = _repair_one(plan, job, max_moves)
+        if moved is None:
+            return None
+        plan = moved
+    changed = set(plan.tech)
+    if not _resources_hold(state, plan.slots, plan.tech, plan.end, changed):
+        return None
+    new_keys = {j.key for j in jobs}
+    moves = [plan.slots[k] for k in changed - new_keys if plan.tech[k] != plan.slots[k].technician]
+    placed = moves + list(jobs)
+    placed_keys = {j.key for j in placed}
+    fixed = [j for j in state.jobs if j.key not in placed_keys]
+    bays = assign_bays(state, fixed, placed, {k: plan.end[k] for k in placed_keys})
+    if bays is None:
+        return None
+    placement = Placement({k: plan.tech[k] for k in placed_keys}, {k: plan.end[k] for k in placed_keys}, bays,
+                          optimal=False)
+    return Fit(jobs, placement, moves)
+
+
+def _repair_one(plan: _Plan, job: JobSlot, max_moves: int) -> _Plan | None:
+    """The plan with `job` placed on the first technician whose jobs in the way can all go
+    to someone else, or None."""
+    state = plan.state
+    for option in state.options(job.spec, job.start, min(job.deadline, state.closes)):
+        in_way = plan.in_way(option.technician, job.start, option.end)
+        if len(in_way) > max_moves:
+            continue
+        trial = plan.copy()
+        for k in in_way:  # off the technician first, so they do not block each other
+            trial.gone.add(k)
+            if k in trial.joined.get(option.technician, []):
+                trial.joined[option.technician].remove(k)
+        trial.put(job.key, option.technician, option.end)
+        for k in in_way:
+            other = plan.slots[k]
+            for alt in state.options(other.spec, other.start, min(other.deadline, state.closes)):
+                if alt.technician != option.technician and not trial.blocked(alt.technician, other.start, alt.end):
+                    trial.put(k, alt.technician, alt.end)
+                    break
+            else:
+                break
+        else:
+            return trial
+    return None
+
+
+def _resources_hold(state: DayState, slots: dict[tuple[str, int], JobSlot], tech: dict[tuple[str, int], str],
+                    end: dict[tuple[str, int], int], changed: set[tuple[str, int]]) -> bool:
+    """Bays of each type and the walk-in reserve, after the changes, never worse than allowed."""
+    busy = state.busy.copy()
+    use = {t: a.copy() for t, a in state.bay_use.items()}
+    for key in changed:
+        job = slots[key]
+        if job.technician is not None:  # a booked job leaves its old place
+            old = state.techs.get(job.technician)
+            if old is not None and job.end is not None:
+                for a, b in old.pieces(job.start, job.end):
+                    busy[a:b] -= 1
+            if job.end is not None:
+                use[job.spec.bay_type][job.start:job.end] -= 1
+        for a, b in state.techs[tech[key]].pieces(job.start, end[key]):
+            busy[a:b] += 1
+        use.setdefault(job.spec.bay_type, np.zeros_like(busy))[job.start:end[key]] += 1
+    if (busy > np.maximum(state.present - state.reserve, state.busy)).any():
+        return False
+    for bay_type, counts in use.items():
+        before = state.bay_use.get(bay_type)
+        limit = np.maximum(len(state.bays.get(bay_type, ())), before if before is not None else 0)
+        if (counts > limit).any():
+            return False
+    return True
+
+
+@dataclass
+class Quick:
+    """What the cheap stages said of a candidate: a fit, or the variants left for CP-SAT."""
+
+    fit: Fit | None = None
     failure: Failure | None = None
+    for_model: list[list[JobSlot]] = field(default_factory=list)
+
+
+def place_quick(state: DayState, request: WorkRequest, arrival: int, grid: int, stats: SearchStats,
+                allow_moves: bool = True) -> Quick:
+    """Screening, direct fit and (with moves allowed) repair, for every variant."""
+    out = Quick()
     for jobs in variants(state, request, arrival):
         why = screen(state, jobs, grid)
         if why is not None:
-            failure = failure or why
+            out.failure = out.failure or why
             continue
         direct = direct_fit(state, jobs)
         if direct is not None:
             stats.direct += 1
-            return Fit(jobs, direct), None
+            return Quick(Fit(jobs, direct))
         if not allow_moves:
-            failure = Failure.BOOKED
+            out.failure = Failure.BOOKED
+            continue
+        repaired = repair_fit(state, jobs)
+        if repaired is not None:
+            stats.repaired += 1
+            return Quick(repaired)
+        out.for_model.append(jobs)
+    if not out.for_model:
+        out.failure = out.failure or Failure.NO_TECHNICIAN
+        if out.failure in (Failure.RECEPTION, Failure.NO_TECHNICIAN, Failure.BAYS):
+            stats.screened_out += 1
+    return out
+
+
+def place_with_model(state: DayState, for_model: list[list[JobSlot]], settings: SolverSettings,
+                     stats: SearchStats, deadline: float) -> tuple[Fit | None, Failure]:
+    """The variants the cheap stages left: the matching bound, then CP-SAT with moves."""
+    failure = Failure.BOOKED
+    for jobs in for_model:
+        if not technicians_could_fit(state, jobs):
+            stats.screened_out += 1
             continue
         fit, why = solve_with_moves(state, jobs, settings, stats, deadline)
         if fit is not None:
-            return fit, None
-        failure = why if failure in (None, Failure.BOOKED) else failure
-    if failure in (Failure.RECEPTION, Failure.NO_TECHNICIAN, Failure.BAYS):
-        stats.screened_out += 1
-    return None, failure or Failure.NO_TECHNICIAN
+            return fit, Failure.BOOKED
+        if why is Failure.TIMEOUT:
+            failure = why
+    return None, failure
+
+
+def place(state: DayState, request: WorkRequest, arrival: int, grid: int, settings: SolverSettings,
+          stats: SearchStats, deadline: float, allow_moves: bool = True) -> tuple[Fit | None, Failure | None]:
+    """Decide one candidate: every stage in turn."""
+    quick = place_quick(state, request, arrival, grid, stats, allow_moves)
+    if quick.fit is not None or not quick.for_model:
+        return quick.fit, quick.failure
+    fit, why = place_with_model(state, quick.for_model, settings, stats, deadline)
+    return fit, None if fit is not None else why

@@ -11,18 +11,19 @@ class SolverSettings:
     """How CP-SAT is run.
 
     One worker and presolve off were fastest for the small feasibility models of a
-    proposal (measured in ../shared/notes/solver.md); a check that runs out of
-    `check_seconds` counts as "not offered" and the result says so.
+    proposal (measured in ../shared/notes/solver.md, and again here); a check that runs
+    out of `check_seconds` counts as "not offered", and a call whose model checks run out
+    of `call_seconds` returns the best options found so far and says so (`complete`).
     """
 
-    check_seconds: float = 0.015  # cap per candidate check (a caller is on the phone)
-    call_seconds: float = 0.5  # cap on all checks of one proposal call
+    check_seconds: float = 0.02  # cap per CP-SAT check of a candidate (a caller is on the phone)
+    call_seconds: float = 0.1  # cap on all CP-SAT checks of one proposal call
     replan_seconds: float = 10.0
     workers: int = 1
     seed: int = 0
     presolve: bool = False
-    neighbourhood_minutes: int = 90  # jobs within this of a candidate may be reassigned first
-    full_day_fallback: bool = True  # then every job of the day, if the neighbourhood is not enough
+    neighbourhood_minutes: int = 30  # margin of the second, wider set of jobs that may be reassigned
+    full_day_fallback: bool = False  # then every job of the day (exact, but slow on a full day)
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,8 @@ class ScoringWeights:
          + weekday × [not on a preferred kind of day]
          + part_of_day × [not in the preferred part of the day]
          + per_day × days after the first day of the window (sooner is better)
-         + per_hour × hours after opening (a tie-break: earlier in the day).
+         + per_hour × hours after opening (a tie-break: earlier in the day)
+         + move × booked jobs given to another technician to make room (churn).
     With the defaults a valley hour at 40% load beats a peak at 90% booked up to ten
     days earlier, and a stated preference outweighs about 0.5 of load.
     """
@@ -44,6 +46,7 @@ class ScoringWeights:
     part_of_day: float = 0.5
     per_day: float = 0.05
     per_hour: float = 0.005
+    move: float = 0.03
 
 
 class Preference(StrEnum):

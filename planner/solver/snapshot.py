@@ -124,6 +124,9 @@ class DayState:
     bay_jobs: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     _options: dict[tuple[JobSpec, int, int], list[Option]] = field(default_factory=dict)
     _bay_floor: dict[BayType, np.ndarray] = field(default_factory=dict)
+    _spans: list[tuple[int, int, frozenset[str]]] | None = None
+    _index: dict[tuple[str, int], JobSlot] = field(default_factory=dict)
+    _keys_of: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
     @property
     def is_open(self) -> bool:
@@ -150,6 +153,8 @@ class DayState:
         """Record a planned job in the day's occupancy."""
         assert job.technician is not None and job.end is not None
         self.jobs.append(job)
+        self._index[job.key] = job
+        self._keys_of.setdefault(job.technician, []).append(job.key)
         self.tech_jobs.setdefault(job.technician, []).append((job.start, job.end))
         tech = self.techs.get(job.technician)
         if tech is not None:
@@ -160,6 +165,7 @@ class DayState:
         use = self.bay_use.setdefault(job.spec.bay_type, np.zeros(MINUTES, dtype=np.int32))
         use[job.start:job.end] += 1
         self._bay_floor.pop(job.spec.bay_type, None)
+        self._spans = None
 
     def bay_use_floor(self, bay_type: BayType) -> np.ndarray:
         """Bay use no reassignment can lower: each booked job from its start until the
@@ -174,6 +180,27 @@ class DayState:
                     floor[job.start:end] += 1
             self._bay_floor[bay_type] = floor
         return floor
+
+    def job_index(self) -> dict[tuple[str, int], JobSlot]:
+        """Booked jobs by (booking id, sequence)."""
+        return self._index
+
+    def keys_of(self, technician: str) -> list[tuple[str, int]]:
+        """Keys of the jobs booked on a technician."""
+        return self._keys_of.get(technician, [])
+
+    def certain_spans(self) -> list[tuple[int, int, frozenset[str]]]:
+        """For each booked job: its start, the earliest any eligible technician could finish
+        it, and who could do it (its current technician included)."""
+        if self._spans is None:
+            spans = []
+            for job in self.jobs:
+                options = self.options(job.spec, job.start, min(job.deadline, self.closes))
+                end = min([*(o.end for o in options), job.end or job.start])
+                who = frozenset(o.technician for o in options) | {job.technician or ""}
+                spans.append((job.start, end, who))
+            self._spans = spans
+        return self._spans
 
     def tech_free(self, code: str, start: int, end: int) -> bool:
         return all(e <= start or s >= end for s, e in self.tech_jobs.get(code, ()))
@@ -316,7 +343,7 @@ class CapacitySnapshot:
             if bay.in_service_on(day):
                 bays[bay.bay_type].append(bay.code)
         reception: dict[int, int] = {}
-        for start in range(opens, closes, self.grid):
+        for start in range(-(-opens // self.grid) * self.grid, closes, self.grid):  # the grid counts from midnight
             reception[start] = sum(a.reception_capacity for a in self.dealership.advisors
                                    if any(p.start.hour * 60 + p.start.minute <= start < p.end.hour * 60 + p.end.minute
                                           for p in a.working_periods_on(day)))

@@ -1,10 +1,9 @@
 """Proposals for the appointment agent: the k best arrival times the workshop can honour.
 
 Every grid time of the window is a candidate. Each gets a cost from the soft objective
-(`ScoringWeights`: load, the caller's preferences, how soon); candidates are then
-decided best first (`search.place`), and the first feasible one of each (day, part of
-day) is kept, so the k options are the k best distinct buckets: spread across days and
-mornings/afternoons. When fewer buckets fit, the best remaining times fill up (at least
+(`ScoringWeights`: load, the caller's preferences, how soon); the best feasible one of
+each (day, part of day) is kept, so the k options are the k best distinct buckets:
+spread across days and mornings/afternoons. When fewer buckets fit, the best remaining times fill up (at least
 an hour apart). When nothing fits, the binding constraint is named and the earliest
 arrival that works is searched beyond the window.
 """
@@ -22,9 +21,9 @@ from planner.domain import Booking, Lang, ScheduledJob, WorkRequest
 from planner.forecast.load import LoadLabel, label_of
 from planner.i18n import tr
 from planner.solver.model import Placement
-from planner.solver.search import NEW, Failure, Fit, SearchStats, place
+from planner.solver.search import NEW, Failure, Fit, SearchStats, place, place_quick, place_with_model
 from planner.solver.settings import NOON, Preference, ScoringWeights, SolverSettings
-from planner.solver.snapshot import CapacitySnapshot, DayState, at_minute, minute_of
+from planner.solver.snapshot import CapacitySnapshot, DayState, JobSlot, at_minute, minute_of
 
 LOOKAHEAD_DAYS = 60  # how far past the window "earliest" is searched
 MIN_GAP_MINUTES = 60  # options filling a bucket twice are at least this far apart
@@ -151,7 +150,8 @@ def load_ratios(state: DayState, starts: np.ndarray, minutes: int) -> np.ndarray
 
 def candidates(snapshot: CapacitySnapshot, request: SlotRequest, weights: ScoringWeights,
                first: date, days: int) -> list[Candidate]:
-    """Every grid arrival of the days from `first`, with its cost (lowest first)."""
+    """Every grid arrival of the open days from `first` on which the parts are available,
+    with its cost (lowest first)."""
     grid = snapshot.grid
     earliest_day, earliest_min = minute_of(request.earliest, snapshot.zone)
     out: list[Candidate] = []
@@ -161,9 +161,9 @@ def candidates(snapshot: CapacitySnapshot, request: SlotRequest, weights: Scorin
         if day < earliest_day:
             continue
         state = snapshot.day(day)
-        if not state.is_open:
+        if not state.is_open or not _parts_ok(snapshot, request, day):
             continue
-        begin = state.opens
+        begin = -(-state.opens // grid) * grid  # the grid counts from midnight
         if day == earliest_day:
             begin = max(begin, -(-earliest_min // grid) * grid)
         starts = np.arange(begin, state.closes, grid)
@@ -256,8 +256,13 @@ def _reasons(snapshot: CapacitySnapshot, request: SlotRequest, cand: Candidate,
 def suggest_slots(snapshot: CapacitySnapshot, request: SlotRequest, settings: SolverSettings | None = None,
                   weights: ScoringWeights | None = None, allow_moves: bool = True) -> Proposal:
     """The `request.count` best distinct options in the window, or why there are none and
-    the earliest arrival that would work. `allow_moves=False` is the first-fit baseline's
-    feasibility (booked jobs keep their technician and bay)."""
+    the earliest arrival that would work.
+
+    Two passes: every candidate first gets the cheap stages (screening, direct fit,
+    repair); then, best first and only while a candidate could still enter the top k,
+    CP-SAT decides those the cheap stages could not, within `settings.call_seconds`.
+    `allow_moves=False` keeps every booked job where it is (the first-fit baseline's
+    feasibility)."""
     settings = settings or SolverSettings()
     weights = weights or ScoringWeights()
     started = clock.perf_counter()
@@ -266,51 +271,70 @@ def suggest_slots(snapshot: CapacitySnapshot, request: SlotRequest, settings: So
     first = request.earliest.astimezone(snapshot.zone).date()
     cands = candidates(snapshot, request, weights, first, request.days)
     stats.candidates = len(cands)
-    chosen: list[SlotOption] = []
-    filled: set[tuple[date, bool]] = set()
+    fits: list[tuple[Candidate, Fit]] = []
+    hard: list[tuple[Candidate, list[list[JobSlot]]]] = []
     failures: Counter[Failure] = Counter()
-    decided: dict[tuple[date, int], SlotOption | None] = {}
-    complete = True
     for cand in cands:
-        if len(chosen) >= request.count:
+        quick = place_quick(snapshot.day(cand.day), request.work, cand.minute, snapshot.grid, stats, allow_moves)
+        if quick.fit is not None:
+            fits.append((cand, quick.fit))
+        elif quick.for_model:
+            hard.append((cand, quick.for_model))
+        else:
+            failures[quick.failure or Failure.NO_TECHNICIAN] += 1
+    fits = [(_with_moves(c, f, weights), f) for c, f in fits]
+    best: dict[tuple[date, bool], tuple[Candidate, Fit]] = {}
+    for cand, fit in fits:
+        held = best.get(cand.bucket)
+        if held is None or cand.cost < held[0].cost:
+            best[cand.bucket] = (cand, fit)
+    complete = True
+    for cand, for_model in hard:
+        if _cannot_enter(best, cand, request.count):
             break
-        if cand.bucket in filled:
+        held = best.get(cand.bucket)
+        if held is not None and held[0].cost <= cand.cost:
             continue
         if clock.perf_counter() > deadline:
             complete = False
             break
-        option = _decide(snapshot, request, cand, settings, stats, deadline, failures, allow_moves)
-        decided[(cand.day, cand.minute)] = option
-        if option is not None:
-            chosen.append(option)
-            filled.add(cand.bucket)
-    if len(chosen) < request.count and complete:  # fewer buckets than wanted: best other times
-        for cand in cands:
-            if len(chosen) >= request.count:
+        found, why = place_with_model(snapshot.day(cand.day), for_model, settings, stats, deadline)
+        if found is None:
+            failures[why] += 1
+            continue
+        cand = _with_moves(cand, found, weights)
+        fits.append((cand, found))
+        if held is None or cand.cost < held[0].cost:
+            best[cand.bucket] = (cand, found)
+    picked = sorted(best.values(), key=lambda cf: cf[0].cost)[:request.count]
+    if len(picked) < request.count:  # fewer buckets than wanted: the best other times, an hour apart
+        for cand, fit in sorted(fits, key=lambda cf: cf[0].cost):
+            if len(picked) >= request.count:
                 break
-            if any(o.start.date() == cand.day
-                   and abs(minute_of(o.start, snapshot.zone)[1] - cand.minute) < MIN_GAP_MINUTES for o in chosen):
-                continue
-            if clock.perf_counter() > deadline:
-                complete = False
-                break
-            key = (cand.day, cand.minute)
-            option = decided[key] if key in decided else _decide(snapshot, request, cand, settings, stats,
-                                                                 deadline, failures, allow_moves)
-            if option is not None:
-                chosen.append(option)
-    chosen.sort(key=lambda o: o.cost)
+            if all(c.day != cand.day or abs(c.minute - cand.minute) >= MIN_GAP_MINUTES for c, _ in picked):
+                picked.append((cand, fit))
+    chosen = sorted((_option(snapshot, request, c, f) for c, f in picked), key=lambda o: o.cost)
     unavailable = None
     if not chosen:
-        unavailable = explain(snapshot, request, failures, settings, allow_moves)
+        unavailable = explain(snapshot, request, failures, settings, allow_moves, deadline)
     stats.seconds = clock.perf_counter() - started
     return Proposal(tuple(chosen), unavailable, complete, stats)
 
 
+def _with_moves(cand: Candidate, fit: Fit, weights: ScoringWeights) -> Candidate:
+    """The candidate's cost once its fit is known: each booked job moved costs a little."""
+    moved = sum(1 for j in fit.moved if fit.placement.technician.get(j.key, j.technician) != j.technician)
+    return replace(cand, cost=cand.cost + weights.move * moved) if moved else cand
+
+
+def _cannot_enter(best: dict[tuple[date, bool], tuple[Candidate, Fit]], cand: Candidate, k: int) -> bool:
+    """True when k buckets already hold options no worse than this candidate (and so do
+    all later ones, which cost more)."""
+    return sum(1 for c, _ in best.values() if c.cost <= cand.cost) >= k
+
+
 def _decide(snapshot: CapacitySnapshot, request: SlotRequest, cand: Candidate, settings: SolverSettings,
             stats: SearchStats, deadline: float, failures: Counter[Failure], allow_moves: bool) -> SlotOption | None:
-    if not _parts_ok(snapshot, request, cand.day):
-        return None
     state = snapshot.day(cand.day)
     fit, why = place(state, request.work, cand.minute, snapshot.grid, settings, stats, deadline, allow_moves)
     if fit is None:
@@ -327,8 +351,11 @@ def _parts_ok(snapshot: CapacitySnapshot, request: SlotRequest, day: date) -> bo
 
 
 def explain(snapshot: CapacitySnapshot, request: SlotRequest, failures: Counter[Failure],
-            settings: SolverSettings, allow_moves: bool = True) -> Unavailable:
-    """Which constraint binds in the window, and the earliest option after it."""
+            settings: SolverSettings, allow_moves: bool = True, deadline: float | None = None) -> Unavailable:
+    """Which constraint binds in the window, and the earliest option after it (searched
+    until `deadline`, at least a fifth of a call's time)."""
+    floor = clock.perf_counter() + settings.call_seconds / 5
+    deadline = max(deadline or 0.0, floor)
     first = request.earliest.astimezone(snapshot.zone).date()
     last = first + timedelta(days=request.days - 1)
     reasons: list[Reason] = []
@@ -360,9 +387,11 @@ def explain(snapshot: CapacitySnapshot, request: SlotRequest, failures: Counter[
         if skilled and slowest_needed > longest:
             reasons.append(Reason("too_long", (("hours", f"{job.standard_hours:g}"),)))
     if not reasons:
-        worst = failures.most_common(1)[0][0] if failures else Failure.BOOKED
+        # "nobody at work long enough" is true of every late candidate; what else bound matters more
+        telling = Counter({k: v for k, v in failures.items() if k is not Failure.NO_TECHNICIAN}) or failures
+        worst = telling.most_common(1)[0][0] if telling else Failure.BOOKED
         reasons.append(Reason(f"full_{worst.value}"))
-    earliest = _earliest_after(snapshot, request, last + timedelta(days=1), settings, allow_moves)
+    earliest = _earliest_after(snapshot, request, last + timedelta(days=1), settings, allow_moves, deadline)
     return Unavailable(tuple(reasons), earliest)
 
 
@@ -371,16 +400,13 @@ def _longest_day(state: DayState, skill: object) -> int:
 
 
 def _earliest_after(snapshot: CapacitySnapshot, request: SlotRequest, start: date, settings: SolverSettings,
-                    allow_moves: bool) -> SlotOption | None:
-    """The first arrival after the window that works (earliest day, then its best time)."""
+                    allow_moves: bool, deadline: float) -> SlotOption | None:
+    """The first arrival after the window that works (earliest day, then its earliest time)."""
     stats = SearchStats()
-    deadline = clock.perf_counter() + settings.call_seconds
     failures: Counter[Failure] = Counter()
     later = replace(request, earliest=at_minute(start, 0, snapshot.zone))
     for offset in range(LOOKAHEAD_DAYS):
         day = start + timedelta(days=offset)
-        if not snapshot.day(day).is_open or not _parts_ok(snapshot, request, day):
-            continue
         for cand in sorted(candidates(snapshot, later, ScoringWeights(), day, 1), key=lambda c: c.minute):
             if clock.perf_counter() > deadline:
                 return None
@@ -401,8 +427,6 @@ def first_fit(snapshot: CapacitySnapshot, request: SlotRequest) -> list[tuple[da
                        key=lambda c: (c.day, c.minute)):
         if len(out) >= request.count:
             break
-        if not _parts_ok(snapshot, request, cand.day):
-            continue
         fit, _ = place(snapshot.day(cand.day), request.work, cand.minute, snapshot.grid, settings, stats,
                        float("inf"), allow_moves=False)
         if fit is not None:
