@@ -1,4 +1,4 @@
-"""The `planner` command line: demo, import, info, forecast, backtest, suggest.
+"""The `planner` command line: demo, import, info, forecast, backtest, suggest, replan, whatif.
 
 Every command takes `--db` (a file path or a SQLAlchemy URL; default `PLANNER_DB_URL`
 or `data/planner.db`). Errors are printed as one clear message with exit status 2.
@@ -221,6 +221,80 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_replan(args: argparse.Namespace) -> int:
+    from planner.solver.loader import WalkInPolicy, load_snapshot
+    from planner.solver.replan import replan_week, week_start
+    from planner.solver.settings import SolverSettings
+    from planner.storage.repository import update_booking_plans
+
+    start = week_start(args.week)
+    engine = open_database(args.db)
+    with engine.connect() as conn:
+        dealer_id = find_dealer_id(conn, args.dealer)
+        snapshot = load_snapshot(conn, dealer_id, start, 7, WalkInPolicy())
+    result = replan_week(snapshot, start, 7, SolverSettings(replan_seconds=args.seconds))
+    if args.apply and result.changes:
+        with engine.begin() as conn:
+            update_booking_plans(conn, dealer_id, list(result.bookings))
+    if args.json:
+        print(json.dumps({**result.as_json(), "applied": bool(args.apply and result.changes)},
+                         ensure_ascii=False, indent=1))
+        return 0
+    lang = args.lang
+    print(tr("cli.replan_title", lang, week=args.week, status=result.status, seconds=result.seconds,
+             gap=f"{result.gap:.1%}" if result.gap is not None else "-"))
+    for what, m in ((tr("cli.before", lang), result.before), (tr("cli.after", lang), result.after)):
+        print(tr("cli.replan_metrics", lang, what=what, peak=f"{m.peak_load:.0%}", at=m.peak_at,
+                 overtime=m.overtime_minutes, short=m.headroom_shortfall_minutes))
+    print(tr("cli.replan_changes", lang, moved=sum(c.moved for c in result.changes),
+             reassigned=sum(not c.moved for c in result.changes)))
+    if args.apply:
+        print(tr("cli.applied", lang))
+    return 0
+
+
+def _code_at(text: str) -> tuple[str, date]:
+    code, sep, day = text.partition("@")
+    if not sep or not code:
+        raise argparse.ArgumentTypeError(f"'{text}' should be CODE@YYYY-MM-DD")
+    return code, _date(day)
+
+
+def _demand(text: str) -> float:
+    try:
+        value = float(text.strip().rstrip("%"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' should be a change like +20%") from None
+    return 1 + value / 100
+
+
+def cmd_whatif(args: argparse.Namespace) -> int:
+    from planner.solver.loader import WalkInPolicy, load_snapshot, planning_today
+    from planner.solver.whatif import Scenario, what_if
+    from planner.storage import load_dealership
+
+    engine = open_database(args.db)
+    scenario = Scenario(tuple(args.absent or ()), tuple(args.bay_down or ()), tuple(args.part_delay or ()),
+                        args.demand)
+    with engine.connect() as conn:
+        dealer_id = find_dealer_id(conn, args.dealer)
+        today = planning_today(conn, dealer_id, load_dealership(conn, dealer_id))
+        start = args.start or today
+        snapshot = load_snapshot(conn, dealer_id, start, args.days, WalkInPolicy(demand_scale=args.demand))
+    result = what_if(snapshot, scenario, start, args.days)
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False, indent=1))
+        return 0
+    lang = args.lang
+    summary = result.as_json()["summary"]
+    print(tr("cli.whatif_summary", lang, **summary))
+    for r in result.infeasible:
+        when = r.after.arrival.strftime("%m-%d %H:%M") if r.after else "-"
+        print(f"  {r.booking_id} {r.plate:<10} {r.before.arrival:%m-%d %H:%M} -> {when}  "
+              f"{tr('cli.action_' + r.action, lang)}  ({', '.join(r.broken)})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="planner", description="After-sales capacity planner")
     parser.add_argument("--lang", choices=[lang.value for lang in Lang], default=Lang.EN.value,
@@ -278,6 +352,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-walk-in-reserve", action="store_true", help="keep no capacity free for walk-ins")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_suggest)
+
+    p = sub.add_parser("replan", help="re-plan a week: reassign, move flexible bookings, shave the peak")
+    _add_db(p)
+    p.add_argument("--dealer", help="dealer code (needed when the database holds several)")
+    p.add_argument("--week", required=True, help="ISO week, e.g. 2026-W49")
+    p.add_argument("--seconds", type=float, default=8.0, help="CP-SAT time limit (default 8)")
+    p.add_argument("--apply", action="store_true", help="store the re-plan (default: only report)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_replan)
+
+    p = sub.add_parser("whatif", help="which bookings an absence, bay outage, parts delay or demand change breaks")
+    _add_db(p)
+    p.add_argument("--dealer", help="dealer code (needed when the database holds several)")
+    p.add_argument("--absent", action="append", type=_code_at, metavar="TECH@DATE", help="technician absent")
+    p.add_argument("--bay-down", action="append", type=_code_at, metavar="BAY@DATE", help="bay out of service")
+    p.add_argument("--part-delay", action="append", type=_code_at, metavar="PART@DATE",
+                   help="the part's open orders arrive on DATE at the earliest")
+    p.add_argument("--demand", type=_demand, default=1.0, metavar="+20%%", help="walk-in demand change")
+    p.add_argument("--start", type=_date, help="first day (default: today)")
+    p.add_argument("--days", type=int, default=14, help="days to check (default 14)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_whatif)
     return parser
 
 

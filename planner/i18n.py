@@ -79,6 +79,25 @@ TEXT: dict[str, dict[str, str]] = {
     "cli.suggest_header": {"zh": "建议到店时间（最优在前）", "en": "Proposed arrival times (best first)"},
     "cli.incomplete": {"zh": "（时间已到，未检查全部候选时段）",
                        "en": "(time ran out before every candidate was checked)"},
+    "cli.replan_title": {"zh": "{week} 周重排：{status}，用时 {seconds:.1f} 秒，与下界差距 {gap}",
+                         "en": "Re-plan of {week}: {status} in {seconds:.1f} s, gap to bound {gap}"},
+    "cli.before": {"zh": "调整前", "en": "before"},
+    "cli.after": {"zh": "调整后", "en": "after"},
+    "cli.replan_metrics": {"zh": "{what}：小时峰值负荷 {peak}（{at}），加班 {overtime} 分钟，"
+                                 "占用散客预留 {short} 技师分钟",
+                           "en": "{what}: peak hourly load {peak} ({at}), overtime {overtime} min, "
+                                 "walk-in reserve used {short} technician-min"},
+    "cli.replan_changes": {"zh": "改时间 {moved} 个预约，换技师/工位 {reassigned} 个",
+                           "en": "{moved} booking(s) moved in time, {reassigned} reassigned"},
+    "cli.applied": {"zh": "已保存。", "en": "Stored."},
+    "cli.whatif_summary": {"zh": "受影响 {infeasible} 个：换人/工位 {reassigned}，改时间 {moved}，"
+                                 "无法安排 {unrepaired}；散客预留不足的预约 {at_risk} 个",
+                           "en": "{infeasible} booking(s) broken: {reassigned} reassigned, {moved} moved, "
+                                 "{unrepaired} not repairable; {at_risk} at risk (walk-in reserve eaten)"},
+    "cli.action_reassign": {"zh": "换技师/工位", "en": "reassign"},
+    "cli.action_move": {"zh": "改约时间（需联系客户）", "en": "move (call the customer)"},
+    "cli.action_none": {"zh": "一周内无法安排（需联系客户改约）",
+                        "en": "nothing fits within a week (call the customer)"},
     "cli.error": {"zh": "错误：{message}", "en": "error: {message}"},
     "cli.info_header": {"zh": "{name} [{code}]  {zone}  节假日：{country}  预约粒度 {grid} 分钟",
                         "en": "{name} [{code}]  {zone}  holidays: {country}  grid {grid} min"},

@@ -25,6 +25,7 @@ from planner.domain import (
     AppointmentStatus,
     Booking,
     Dealership,
+    FlexibleWindow,
     PurchaseOrder,
     ScheduledJob,
     ServiceHistory,
@@ -39,6 +40,7 @@ NEAR_SHARE = 1.0  # share of a typical day's appointment work booked for the nex
 DECAY_DAYS = 6.0  # the booked share falls by e every this many days of lead time
 FAR_SHARE = 0.08
 RECENT_DAYS = 180
+FLEXIBLE_SHARE = 0.25
 
 
 def restock(dealership: Dealership, history: ServiceHistory, today: date, rng: np.random.Generator) -> Dealership:
@@ -142,7 +144,8 @@ def future_bookings(dealership: Dealership, history: ServiceHistory, today: date
                                  at_minute(day, p.end[j.key], zone))
                     for j in fit.jobs
                 )
-                booking = Booking(booking_id, at_minute(day, minute, zone), request, jobs, plate=plates[ro.vin])
+                booking = Booking(booking_id, at_minute(day, minute, zone), request, jobs, plate=plates[ro.vin],
+                                  flexible=_flexible(snapshot, day, rng))
                 break
             if booking is None:
                 misses += 1
@@ -166,6 +169,20 @@ def _appointment_minutes_per_day(dealership: Dealership, history: ServiceHistory
             if ro.from_appointment:
                 hours += sum(line.hours for line in ro.lines)
     return hours * 60 / efficiency / max(len(days), 1)
+
+
+def _flexible(snapshot: CapacitySnapshot, day: date, rng: np.random.Generator) -> FlexibleWindow | None:
+    """A quarter of callers accept another time: the same day, or up to the next open day."""
+    if rng.random() >= FLEXIBLE_SHARE:
+        return None
+    state = snapshot.day(day)
+    last_day = day
+    if rng.random() < 0.4:
+        last_day = next((day + timedelta(days=i) for i in range(1, 8) if snapshot.day(day + timedelta(days=i)).is_open),
+                        day)
+    last = snapshot.day(last_day)
+    return FlexibleWindow(at_minute(day, state.opens, snapshot.zone),
+                          at_minute(last_day, last.closes - 60, snapshot.zone))
 
 
 def _wished_minute(rng: np.random.Generator, opens: int, closes: int, grid: int) -> int:
