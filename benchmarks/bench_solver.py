@@ -13,8 +13,8 @@ reassigned). The snapshot is built once per book and shared, as the desk's app d
 from __future__ import annotations
 
 import statistics
-from dataclasses import replace
 import time
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -59,7 +59,8 @@ def _book(snapshot: Any, requests: list[Any]) -> dict[str, Any]:
                          "max": round(max(baseline_ms), 2)},
         "p95_ratio_solver_to_first_fit": round(_pct(solver_ms, 95) / max(_pct(baseline_ms, 95), 1e-6), 2),
         "found_any": {"solver": solver_any / n, "first_fit": baseline_any / n},
-        "options_mean": {"solver": round(statistics.mean(solver_n), 2), "first_fit": round(statistics.mean(baseline_n), 2)},
+        "options_mean": {"solver": round(statistics.mean(solver_n), 2),
+                         "first_fit": round(statistics.mean(baseline_n), 2)},
         "requests_only_solver_served": only_solver,
         "requests_with_a_reassignment_option": with_moves,
         "incomplete_calls": incomplete,
@@ -128,9 +129,26 @@ def run() -> None:
         "booked70_booked_share_of_technician_time": [round(s, 2) for s in shares],
         "results": results,
     }
+    from planner.solver.replan import replan_week
+
+    replans: dict[str, dict[str, Any]] = {}
+    for offset in (0, 7):  # this week (from its Monday) and the next
+        monday = today - timedelta(days=today.weekday()) + timedelta(days=offset)
+        t0 = time.perf_counter()
+        r = replan_week(demo_snapshot, monday, 7)
+        replans[monday.isoformat()] = {
+            "status": r.status, "seconds_total": round(time.perf_counter() - t0, 2),
+            "seconds_solver": round(r.seconds, 2), "objective": r.objective, "bound": r.bound,
+            "gap": None if r.gap is None else round(r.gap, 4), "before": r.before.as_json(),
+            "after": r.after.as_json(), "moved": sum(c.moved for c in r.changes),
+            "reassigned": sum(not c.moved for c in r.changes)}
+    payload["replan_demo_weeks"] = replans
     path = write("solver", payload)
     for name, r in results.items():
         print(f"{name}: solver p50 {r['solver_ms']['p50']} ms p95 {r['solver_ms']['p95']} ms; "
               f"first-fit p50 {r['first_fit_ms']['p50']} ms p95 {r['first_fit_ms']['p95']} ms; "
               f"found any {r['found_any']}; options {r['options_mean']}")
+    for week, rp in replans.items():
+        print(f"replan {week}: {rp['status']} in {rp['seconds_total']} s, gap {rp['gap']}, "
+              f"peak {rp['before']['peak_load']} -> {rp['after']['peak_load']}")
     print(f"wrote {path}")
