@@ -135,13 +135,13 @@ def run() -> None:
     for offset in (0, 7):  # this week (from its Monday) and the next
         monday = today - timedelta(days=today.weekday()) + timedelta(days=offset)
         t0 = time.perf_counter()
-        r = replan_week(demo_snapshot, monday, 7)
+        plan = replan_week(demo_snapshot, monday, 7)
         replans[monday.isoformat()] = {
-            "status": r.status, "seconds_total": round(time.perf_counter() - t0, 2),
-            "seconds_solver": round(r.seconds, 2), "objective": r.objective, "bound": r.bound,
-            "gap": None if r.gap is None else round(r.gap, 4), "before": r.before.as_json(),
-            "after": r.after.as_json(), "moved": sum(c.moved for c in r.changes),
-            "reassigned": sum(not c.moved for c in r.changes)}
+            "status": plan.status, "seconds_total": round(time.perf_counter() - t0, 2),
+            "seconds_solver": round(plan.seconds, 2), "objective": plan.objective, "bound": plan.bound,
+            "gap": None if plan.gap is None else round(plan.gap, 4), "before": plan.before.as_json(),
+            "after": plan.after.as_json(), "moved": sum(c.moved for c in plan.changes),
+            "reassigned": sum(not c.moved for c in plan.changes)}
     payload["replan_demo_weeks"] = replans
     path = write("solver", payload)
     for name, r in results.items():
