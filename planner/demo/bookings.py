@@ -47,7 +47,7 @@ def restock(dealership: Dealership, history: ServiceHistory, today: date, rng: n
     """Stock sized to what the workshop uses: parts used in the last eight weeks get 10–25
     days of use on hand and a weekly delivery for the next four weeks. Parts the reference
     left out of stock on purpose stay out (some with an order, some without), except that
-    a part used every week always has an order on the way."""
+    a daily consumable, or a weekly one already on order, gets enough on the way."""
     since = datetime.combine(today - timedelta(weeks=8), time(0), tzinfo=dealership.dealer.zone)
     per_day: Counter[str] = Counter()
     for ro in history.repair_orders:
@@ -63,8 +63,9 @@ def restock(dealership: Dealership, history: ServiceHistory, today: date, rng: n
     seq = 0
     for part in dealership.parts:
         rate = per_day[part.part_number] / 56
-        if part.stock_on_hand == 0 and rate >= 1 / 7 and sum(po.quantity for po in part.open_orders) < rate * 14:
-            # nobody runs out of a weekly consumable without enough on the way
+        on_order = sum(po.quantity for po in part.open_orders)
+        if part.stock_on_hand == 0 and on_order < rate * 14 and (rate >= 1 or (part.open_orders and rate >= 1 / 7)):
+            # a part out of stock is reordered in earnest once it is used daily or already on order
             seq += 1
             arrives = min([po.expected_date for po in part.open_orders]
                           or [today + timedelta(days=int(rng.integers(2, 8)))])

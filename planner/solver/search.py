@@ -160,7 +160,7 @@ def scopes(state: DayState, jobs: list[JobSlot], settings: SolverSettings) -> li
     """Booked jobs the model may move, widening like an ejection chain: first the jobs in
     the way (on technicians who could do the new work, while it would run); then also the
     jobs in *their* way (on technicians who could take one of those, while it runs, with a
-    margin); then (if allowed) the whole day."""
+    margin); then the whole day, if the settings allow it or the day is small."""
     lo = jobs[0].start
     reach = set().union(*(_who_can(state, j) for j in jobs))
     hi = max(max((o.end for o in state.options(j.spec, j.start, min(j.deadline, state.closes))), default=j.start)
@@ -175,7 +175,8 @@ def scopes(state: DayState, jobs: list[JobSlot], settings: SolverSettings) -> li
                 chain.add(other.key)
         if len(chain) > len(first):
             out.append([j for j in state.jobs if j.key in chain])
-    if settings.full_day_fallback and (not out or len(out[-1]) < len(state.jobs)):
+    whole_day = settings.full_day_fallback or len(state.jobs) <= settings.full_day_up_to_jobs
+    if whole_day and (not out or len(out[-1]) < len(state.jobs)):
         out.append(list(state.jobs))
     return out
 

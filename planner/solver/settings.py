@@ -24,7 +24,8 @@ class SolverSettings:
     seed: int = 0
     presolve: bool = False
     neighbourhood_minutes: int = 30  # margin of the second, wider set of jobs that may be reassigned
-    full_day_fallback: bool = False  # then every job of the day (exact, but slow on a full day)
+    full_day_fallback: bool = False  # then every job of the day (exact, but slow on a full day) ...
+    full_day_up_to_jobs: int = 40  # ... which is always done on a day with this many jobs or fewer
 
 
 @dataclass(frozen=True)
