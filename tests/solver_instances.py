@@ -187,3 +187,30 @@ def reassignment_workshop() -> tuple[Dealership, Booking]:
     x = Booking("X", at(DEC1, "09:00"), oil,
                 (ScheduledJob(oil.jobs[0], "A", "Q1", at(DEC1, "09:00"), at(DEC1, "10:00")),))
     return dealership, x
+
+
+OP_45 = operation("OP1", 0.75, Skill.MAINTENANCE, BayType.GENERAL_LIFT)  # 45 min for T1, 53 for T2
+OP_30 = operation("OP2", 0.5, Skill.MAINTENANCE, BayType.GENERAL_LIFT)
+
+
+def chain_workshop() -> tuple[Dealership, tuple[Booking, ...]]:
+    """Two maintenance technicians (T1 at 1.0, T2 at 0.85) whose morning jobs alternate
+    every half hour, open 08:30-17:00. A 0.75-hour job at 08:45 fits, but only by handing
+    four booked jobs, one after another, to the other technician (an ejection chain)."""
+    dealership = Dealership(
+        make_dealer(15, "08:30", "17:00"),
+        (advisor("SA1"),),
+        (technician("T1", {Skill.MAINTENANCE}), technician("T2", {Skill.MAINTENANCE}, 0.85)),
+        (Bay("B1", "Bay 1", BayType.GENERAL_LIFT), Bay("B2", "Bay 2", BayType.GENERAL_LIFT)),
+        (OP_45, OP_30),
+        (),
+    )
+    plan = (("R5", OP_30, "T1", "B1", "09:00", "09:30"), ("R4", OP_45, "T2", "B2", "09:30", "10:23"),
+            ("R0", OP_45, "T1", "B1", "10:00", "10:45"), ("R2", OP_45, "T2", "B2", "10:30", "11:23"),
+            ("R1", OP_45, "T1", "B1", "11:00", "11:45"))
+    bookings = []
+    for booking_id, op, tech, bay, start, end in plan:
+        work = work_request([op])
+        bookings.append(Booking(booking_id, at(DEC1, start), work,
+                                (ScheduledJob(work.jobs[0], tech, bay, at(DEC1, start), at(DEC1, end)),)))
+    return dealership, tuple(bookings)
