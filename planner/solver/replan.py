@@ -305,7 +305,7 @@ def _resources(model: cp_model.CpModel, snapshot: CapacitySnapshot, choices: dic
     """Hard: technicians one job at a time, bays per type, reception per grid slot; soft:
     walk-in headroom and the peak hourly load. Returns the objective's resource terms."""
     terms: list[Any] = []
-    peak = model.new_int_var(0, 10_000, "peak_per_mille")
+    peak = model.new_int_var(0, 10**9, "peak_per_mille")  # no cap: an understaffed hour may be far over 100%
     terms.append(weights.peak_per_mille * peak)
     for offset in range(days):
         day = start + timedelta(days=offset)

@@ -7,7 +7,7 @@ reserve is *at risk*. Each infeasible booking gets a proposed repair, tried in t
 order and applied before the next one is considered:
 
 1. reassign: the same arrival, other technicians or bays (moving as few jobs as possible);
-2. move: the best other time in the week from the booked day (the customer is called);
+2. move: the best later time within a week of the booked one (the customer is called);
 3. none: nothing fits within that week; the customer must be called to rebook.
 """
 
@@ -41,19 +41,18 @@ class Scenario:
         techs = {t.code: t for t in dealership.technicians}
         bays = {b.code: b for b in dealership.bays}
         parts = {p.part_number: p for p in dealership.parts}
+        unknown = ([f"technician '{c}'" for c, _ in self.absent if c not in techs]
+                   + [f"bay '{c}'" for c, _ in self.bay_down if c not in bays]
+                   + [f"part '{c}'" for c, _ in self.part_delay if c not in parts])
+        if unknown:
+            raise ValueError(f"unknown {', '.join(unknown)}")
         for code, day in self.absent:
-            if code not in techs:
-                raise ValueError(f"unknown technician '{code}'")
             t = techs[code]
             techs[code] = replace(t, absences=(*t.absences, Absence(day, day, AbsenceKind.SICKNESS, note="what-if")))
         for code, day in self.bay_down:
-            if code not in bays:
-                raise ValueError(f"unknown bay '{code}'")
             b = bays[code]
             bays[code] = replace(b, outages=(*b.outages, BayOutage(day, day, "what-if")))
         for number, day in self.part_delay:
-            if number not in parts:
-                raise ValueError(f"unknown part '{number}'")
             p = parts[number]
             orders = tuple(PurchaseOrder(po.po_number, po.part_number, po.quantity, max(po.expected_date, day))
                            for po in p.open_orders)
@@ -72,6 +71,7 @@ class Repair:
     before: Booking
     after: Booking | None = None
     moved_jobs: int = 0  # other bookings' jobs given to another technician to make room
+    others: tuple[Booking, ...] = ()  # those other bookings as they become
 
     @property
     def shift_hours(self) -> float:
@@ -87,6 +87,7 @@ class Repair:
             "technicians": [[j.technician for j in self.before.jobs],
                             [j.technician for j in self.after.jobs] if self.after else None],
             "customer_impact_hours": round(self.shift_hours, 2), "other_jobs_reassigned": self.moved_jobs,
+            "other_bookings_changed": [b.booking_id for b in self.others],
         }
 
 
@@ -96,7 +97,7 @@ class WhatIfResult:
     days: int
     infeasible: tuple[Repair, ...]
     at_risk: tuple[tuple[str, str], ...]  # (booking, hour it falls in) where the walk-in reserve is eaten
-    repaired_bookings: tuple[Booking, ...] = field(default=())
+    repaired_bookings: tuple[Booking, ...] = field(default=())  # every booking changed (repaired or moved aside)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -138,7 +139,12 @@ def what_if(snapshot: CapacitySnapshot, scenario: Scenario, start: date, days: i
         repair, current = _repair(current, b, rules, settings)
         repairs.append(repair)
     at_risk = _at_risk(current, start, days)
-    repaired = tuple(r.after for r in repairs if r.after is not None)
+    latest: dict[str, Booking] = {}  # every booking the repairs change, as it finally stands
+    for r in repairs:
+        for b in (*r.others, *((r.after,) if r.after is not None else ())):
+            latest[b.booking_id] = b
+    final = {b.booking_id: b for b in current.bookings}
+    repaired = tuple(final[bid] for bid in latest if bid in final)
     return WhatIfResult(start, days, tuple(repairs), tuple(at_risk), repaired)
 
 
@@ -160,17 +166,19 @@ def _repair(snapshot: CapacitySnapshot, booking: Booking, rules: tuple[str, ...]
             after = replace(booking, jobs=jobs, request=booking.request)
             moved = [j for j in fit.moved if p.technician.get(j.key, j.technician) != j.technician]
             moved_bookings = _moved_bookings(without, day, p, zone)
-            return (Repair(booking.booking_id, booking.plate, rules, "reassign", booking, after, len(moved)),
+            return (Repair(booking.booking_id, booking.plate, rules, "reassign", booking, after, len(moved),
+                           tuple(moved_bookings)),
                     without.with_bookings([after, *moved_bookings]))
-    # the customer's own day or later: nobody is asked to come in earlier than booked
-    earliest = datetime.combine(max(day, snapshot.today), datetime.min.time(), tzinfo=zone)
+    # the booked time or later: nobody is asked to come in earlier than booked
+    earliest = max(booking.arrival, datetime.combine(snapshot.today, datetime.min.time(), tzinfo=zone))
     request = SlotRequest(booking.request, earliest, days=MOVE_DAYS, count=1, booking_id=booking.booking_id,
                           plate=booking.plate)
     proposal = suggest_slots(without, request, replace(settings, call_seconds=max(settings.call_seconds, 1.0)))
     if proposal.options:
         option = proposal.options[0]
         after = replace(option.booking, flexible=booking.flexible)
-        return (Repair(booking.booking_id, booking.plate, rules, "move", booking, after, len(option.moves)),
+        return (Repair(booking.booking_id, booking.plate, rules, "move", booking, after, len(option.moves),
+                       option.moved_bookings),
                 without.with_bookings([after, *option.moved_bookings]))
     return Repair(booking.booking_id, booking.plate, rules, "none", booking), without
 
