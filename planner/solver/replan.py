@@ -12,7 +12,9 @@ other technicians and bays. The objective, in order of weight:
   work over the hours of the week, in per mille;
 - churn: each booking moved in time, each job given to another technician.
 
-The result reports all of these before and after, CP-SAT's bound and the gap.
+The result reports all of these before and after, CP-SAT's bound and the gap. The
+independent checker re-verifies the whole book; a plan that would add a
+breach is rejected (and the bookings stay as they were).
 """
 
 from __future__ import annotations
@@ -90,6 +92,7 @@ class ReplanResult:
     before: PlanMetrics
     after: PlanMetrics
     changes: tuple[BookingChange, ...] = field(default=())
+    violations: tuple[str, ...] = field(default=())  # what the checker found, when it rejected the plan
 
     @property
     def gap(self) -> float | None:
@@ -111,6 +114,7 @@ class ReplanResult:
             "moved": sum(c.moved for c in self.changes),
             "reassigned": sum(not c.moved for c in self.changes),
             "changes": [c.as_json() for c in self.changes],
+            "violations": list(self.violations),
         }
 
 
@@ -296,8 +300,26 @@ def replan_week(snapshot: CapacitySnapshot, start: date, days: int = 7, settings
     kept = {c.booking_id for c in changes}
     after_week = [b for b in week if b.booking_id not in kept] + [c.after for c in changes]
     after = plan_metrics(snapshot, after_week, start, days)
+    new_faults = _new_violations(snapshot, changes)
+    if new_faults:  # the independent checker has the last word: keep the plan as it was
+        return ReplanResult(start, days, "rejected_by_checker", None, None, solver.wall_time, before, before,
+                            violations=tuple(new_faults))
     return ReplanResult(start, days, name, solver.objective_value, solver.best_objective_bound, solver.wall_time,
                         before, after, tuple(changes))
+
+
+def _new_violations(snapshot: CapacitySnapshot, changes: list[BookingChange]) -> list[str]:
+    """Rule breaches the re-plan would add (ones the plan already had are not counted)."""
+    from planner.solver.checker import check_plan
+
+    def faults(bookings: list[Booking]) -> set[tuple[str, str]]:
+        return {(v.rule, v.booking_id) for v in check_plan(snapshot.dealership, bookings, today=snapshot.today)}
+
+    touched = {c.booking_id for c in changes}
+    everything = list(snapshot.bookings)  # all of them: parts are shared across days
+    before = faults(everything)
+    after = faults([b for b in everything if b.booking_id not in touched] + [c.after for c in changes])
+    return [f"{rule}: {booking}" for rule, booking in sorted(after - before)]
 
 
 def _resources(model: cp_model.CpModel, snapshot: CapacitySnapshot, choices: dict[str, list[_Choice]],
