@@ -205,13 +205,6 @@ class DayState:
     def tech_free(self, code: str, start: int, end: int) -> bool:
         return all(e <= start or s >= end for s, e in self.tech_jobs.get(code, ()))
 
-    def free_bay(self, bay_type: BayType, start: int, end: int) -> str | None:
-        """A bay of the type with no booked job in [start, end), if any."""
-        for code in self.bays.get(bay_type, ()):
-            if all(e <= start or s >= end for s, e in self.bay_jobs.get(code, ())):
-                return code
-        return None
-
     def reception_room(self, slot: int) -> int:
         """Bookings the advisors can still receive in this grid slot."""
         return self.reception.get(slot, 0) - self.arrivals[slot]
