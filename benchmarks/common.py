@@ -38,7 +38,7 @@ def write(name: str, payload: dict[str, Any]) -> Path:
 CACHE = Path(__file__).parent / ".cache"
 DEMO_SEED = 1
 DEMO_TODAY = "2026-11-26"
-DEMO_VERSION = 4  # bump when the demo generator changes (3: booked weeks ahead, restocked parts, flexible windows)
+DEMO_VERSION = 5  # bump when the demo generator changes (3: booked weeks ahead, restocked parts, flexible windows)
 
 
 def demo_database() -> Path:

@@ -5,7 +5,8 @@ as much booked work as a typical day's appointments brought in the last eight we
 (`NEAR_SHARE` of it), and later days less and less (`booked_fraction`).
 The requests are drawn from the dealer's recent booked visits (their operations and
 vehicles); each is placed the way a plain booking screen does it, at the first time on
-or after the customer's wished time where the work fits the gaps (nobody reassigned),
+or after the customer's wished time (else earlier that day) where the work fits the gaps
+(nobody reassigned),
 so the book has the morning peaks the re-plan can later shave.
 """
 
@@ -132,7 +133,9 @@ def future_bookings(dealership: Dealership, history: ServiceHistory, today: date
             wished = _wished_minute(rng, state.opens, state.closes, snapshot.grid)
             state = snapshot.day(day)
             booking = None
-            for minute in range(wished, state.closes, snapshot.grid):
+            first = -(-state.opens // snapshot.grid) * snapshot.grid
+            later_first = [*range(wished, state.closes, snapshot.grid), *range(first, wished, snapshot.grid)]
+            for minute in later_first:  # the wished time or later, else earlier that day
                 fit, _ = place(state, request, minute, snapshot.grid, settings, stats, float("inf"),
                                allow_moves=False)
                 if fit is None:

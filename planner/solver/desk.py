@@ -83,9 +83,11 @@ def option_json(option: SlotOption, lang: Lang | str = Lang.EN) -> dict[str, Any
 
 
 def proposal_json(proposal: Proposal, lang: Lang | str = Lang.EN) -> list[dict[str, Any]] | dict[str, Any]:
-    """A list of options, or an object with `error` (what binds) and `earliest`."""
+    """A list of options, or an object with `error` (what binds) and `earliest`. Each option
+    says whether every candidate was decided (`search_complete`: false when the time
+    allowed ran out and these are the best found)."""
     if proposal.options:
-        return [option_json(o, lang) for o in proposal.options]
+        return [{**option_json(o, lang), "search_complete": proposal.complete} for o in proposal.options]
     reasons = proposal.unavailable.reasons if proposal.unavailable else ()
     earliest = proposal.unavailable.earliest if proposal.unavailable else None
     return {
