@@ -336,6 +336,13 @@ class Quick:
     fit: Fit | None = None
     failure: Failure | None = None
     for_model: list[list[JobSlot]] = field(default_factory=list)
+    reserve_tight: bool = False  # the walk-in reserve is already used up where the new work starts
+
+
+def _reserve_used_up(state: DayState, jobs: list[JobSlot]) -> bool:
+    """Is there no technician left above the walk-in reserve at some new job's start (when
+    whoever does it is working)?"""
+    return any(state.busy[j.start] + 1 > state.present[j.start] - state.reserve[j.start] for j in jobs)
 
 
 def place_quick(state: DayState, request: WorkRequest, arrival: int, grid: int, stats: SearchStats,
@@ -353,6 +360,11 @@ def place_quick(state: DayState, request: WorkRequest, arrival: int, grid: int, 
             return Quick(Fit(jobs, direct))
         if not allow_moves:
             out.failure = Failure.BOOKED
+            continue
+        if _reserve_used_up(state, jobs):
+            # moving jobs between technicians rarely frees reserve: leave it to CP-SAT, last
+            out.reserve_tight = True
+            out.for_model.append(jobs)
             continue
         repaired = repair_fit(state, jobs)
         if repaired is not None:

@@ -67,6 +67,24 @@ class TechDay:
             remaining -= b - a
         return None
 
+    def run(self, start: int, work: int) -> tuple[int, tuple[tuple[int, int], ...]] | None:
+        """`finish` and `pieces` in one pass: when the work is done, and the stretches
+        worked on the way."""
+        remaining = work
+        done: list[tuple[int, int]] = []
+        begun = False
+        for a, b in self.periods:
+            if not begun:
+                if not a <= start < b:
+                    continue
+                begun, a = True, start
+            if remaining <= b - a:
+                done.append((a, a + remaining))
+                return a + remaining, tuple(done)
+            done.append((a, b))
+            remaining -= b - a
+        return None
+
     def pieces(self, start: int, end: int) -> list[tuple[int, int]]:
         """The working stretches within [start, end) (a job pauses in between)."""
         return [(max(a, start), min(b, end)) for a, b in self.periods if a < end and b > start]
@@ -122,7 +140,7 @@ class DayState:
     bay_use: dict[BayType, np.ndarray] = field(default_factory=dict)
     tech_jobs: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     bay_jobs: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
-    _options: dict[tuple[JobSpec, int, int], list[Option]] = field(default_factory=dict)
+    _options: dict[tuple[Skill, float, int, int], list[Option]] = field(default_factory=dict)
     _bay_floor: dict[BayType, np.ndarray] = field(default_factory=dict)
     _spans: list[tuple[int, int, frozenset[str]]] | None = None
     _index: dict[tuple[str, int], JobSlot] = field(default_factory=dict)
@@ -135,16 +153,16 @@ class DayState:
     def options(self, spec: JobSpec, start: int, deadline: int) -> list[Option]:
         """Technicians who can do the job: right skill, at work from `start`, done by
         `deadline` (pausing over breaks), fastest first."""
-        key = (spec, start, deadline)
+        key = (spec.skill, spec.standard_hours, start, deadline)  # the operations do not matter
         cached = self._options.get(key)
         if cached is None:
             cached = []
             for tech in self.techs.values():
                 if spec.skill not in tech.skills:
                     continue
-                end = tech.finish(start, tech.technician.job_minutes(spec.standard_hours))
-                if end is not None and end <= deadline:
-                    cached.append(Option(tech.code, end, tuple(tech.pieces(start, end))))
+                done = tech.run(start, tech.technician.job_minutes(spec.standard_hours))
+                if done is not None and done[0] <= deadline:
+                    cached.append(Option(tech.code, done[0], done[1]))
             cached.sort(key=lambda o: (o.end, o.technician))
             self._options[key] = cached
         return cached

@@ -27,6 +27,7 @@ from planner.solver.snapshot import CapacitySnapshot, DayState, JobSlot, at_minu
 
 LOOKAHEAD_DAYS = 60  # how far past the window "earliest" is searched
 MIN_GAP_MINUTES = 60  # options filling a bucket twice are at least this far apart
+TRIES_PER_BUCKET = 2  # CP-SAT checks per (day, part of day) in the first sweep
 
 
 @dataclass(frozen=True)
@@ -273,6 +274,7 @@ def suggest_slots(snapshot: CapacitySnapshot, request: SlotRequest, settings: So
     stats.candidates = len(cands)
     fits: list[tuple[Candidate, Fit]] = []
     hard: list[tuple[Candidate, list[list[JobSlot]]]] = []
+    tight: set[tuple[date, int]] = set()
     failures: Counter[Failure] = Counter()
     for cand in cands:
         quick = place_quick(snapshot.day(cand.day), request.work, cand.minute, snapshot.grid, stats, allow_moves)
@@ -280,6 +282,8 @@ def suggest_slots(snapshot: CapacitySnapshot, request: SlotRequest, settings: So
             fits.append((cand, quick.fit))
         elif quick.for_model:
             hard.append((cand, quick.for_model))
+            if quick.reserve_tight:
+                tight.add((cand.day, cand.minute))
         else:
             failures[quick.failure or Failure.NO_TECHNICIAN] += 1
     fits = [(_with_moves(c, f, weights), f) for c, f in fits]
@@ -289,23 +293,36 @@ def suggest_slots(snapshot: CapacitySnapshot, request: SlotRequest, settings: So
         if held is None or cand.cost < held[0].cost:
             best[cand.bucket] = (cand, fit)
     complete = True
-    for cand, for_model in hard:
-        if _cannot_enter(best, cand, request.count):
+    tries: Counter[tuple[date, bool]] = Counter()
+    decided: set[tuple[date, int]] = set()
+    # two sweeps: first at most TRIES_PER_BUCKET models per bucket, and none where the
+    # walk-in reserve is already used up, so a full day early in the window cannot spend
+    # the whole budget; then the rest, best first
+    for limit in (TRIES_PER_BUCKET, None):
+        for cand, for_model in hard:
+            if _cannot_enter(best, cand, request.count):
+                break
+            key = (cand.day, cand.minute)
+            if key in decided or (limit is not None and (tries[cand.bucket] >= limit or key in tight)):
+                continue
+            held = best.get(cand.bucket)
+            if held is not None and held[0].cost <= cand.cost:
+                continue
+            if clock.perf_counter() > deadline:
+                complete = False
+                break
+            decided.add(key)
+            tries[cand.bucket] += 1
+            found, why = place_with_model(snapshot.day(cand.day), for_model, settings, stats, deadline)
+            if found is None:
+                failures[why] += 1
+                continue
+            cand = _with_moves(cand, found, weights)
+            fits.append((cand, found))
+            if held is None or cand.cost < held[0].cost:
+                best[cand.bucket] = (cand, found)
+        if not complete:
             break
-        held = best.get(cand.bucket)
-        if held is not None and held[0].cost <= cand.cost:
-            continue
-        if clock.perf_counter() > deadline:
-            complete = False
-            break
-        found, why = place_with_model(snapshot.day(cand.day), for_model, settings, stats, deadline)
-        if found is None:
-            failures[why] += 1
-            continue
-        cand = _with_moves(cand, found, weights)
-        fits.append((cand, found))
-        if held is None or cand.cost < held[0].cost:
-            best[cand.bucket] = (cand, found)
     picked = sorted(best.values(), key=lambda cf: cf[0].cost)[:request.count]
     if len(picked) < request.count:  # fewer buckets than wanted: the best other times, an hour apart
         for cand, fit in sorted(fits, key=lambda cf: cf[0].cost):
