@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time as clock
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
@@ -276,22 +277,28 @@ def suggest_slots(snapshot: CapacitySnapshot, request: SlotRequest, settings: So
     hard: list[tuple[Candidate, list[list[JobSlot]]]] = []
     tight: set[tuple[date, int]] = set()
     failures: Counter[Failure] = Counter()
-    for cand in cands:
+    best: dict[tuple[date, bool], tuple[Candidate, Fit]] = {}
+    skipped: list[Candidate] = []  # not needed for the top k; kept for filling up
+    for n, cand in enumerate(cands):
+        if _cannot_enter(best, cand, request.count):
+            skipped.extend(cands[n:])  # every later candidate costs more still
+            break
+        held = best.get(cand.bucket)
+        if held is not None and held[0].cost <= cand.cost:
+            skipped.append(cand)
+            continue
         quick = place_quick(snapshot.day(cand.day), request.work, cand.minute, snapshot.grid, stats, allow_moves)
         if quick.fit is not None:
+            cand = _with_moves(cand, quick.fit, weights)
             fits.append((cand, quick.fit))
+            if held is None or cand.cost < held[0].cost:
+                best[cand.bucket] = (cand, quick.fit)
         elif quick.for_model:
             hard.append((cand, quick.for_model))
             if quick.reserve_tight:
                 tight.add((cand.day, cand.minute))
         else:
             failures[quick.failure or Failure.NO_TECHNICIAN] += 1
-    fits = [(_with_moves(c, f, weights), f) for c, f in fits]
-    best: dict[tuple[date, bool], tuple[Candidate, Fit]] = {}
-    for cand, fit in fits:
-        held = best.get(cand.bucket)
-        if held is None or cand.cost < held[0].cost:
-            best[cand.bucket] = (cand, fit)
     complete = True
     tries: Counter[tuple[date, bool]] = Counter()
     decided: set[tuple[date, int]] = set()
@@ -325,17 +332,34 @@ def suggest_slots(snapshot: CapacitySnapshot, request: SlotRequest, settings: So
             break
     picked = sorted(best.values(), key=lambda cf: cf[0].cost)[:request.count]
     if len(picked) < request.count:  # fewer buckets than wanted: the best other times, an hour apart
-        for cand, fit in sorted(fits, key=lambda cf: cf[0].cost):
+        for cand, known in _fill_up(snapshot, request, fits, skipped, stats, allow_moves, weights):
             if len(picked) >= request.count:
                 break
             if all(c.day != cand.day or abs(c.minute - cand.minute) >= MIN_GAP_MINUTES for c, _ in picked):
-                picked.append((cand, fit))
+                picked.append((cand, known))
     chosen = sorted((_option(snapshot, request, c, f) for c, f in picked), key=lambda o: o.cost)
     unavailable = None
     if not chosen:
         unavailable = explain(snapshot, request, failures, settings, allow_moves, deadline)
     stats.seconds = clock.perf_counter() - started
     return Proposal(tuple(chosen), unavailable, complete, stats)
+
+
+def _fill_up(snapshot: CapacitySnapshot, request: SlotRequest, fits: list[tuple[Candidate, Fit]],
+             skipped: list[Candidate], stats: SearchStats, allow_moves: bool,
+             weights: ScoringWeights) -> Iterator[tuple[Candidate, Fit]]:
+    """Feasible candidates best first: those already decided, and the skipped ones decided
+    now by the cheap stages (no model: this only fills up a short list)."""
+    seen = {(c.day, c.minute) for c, _ in fits}
+    pending = sorted([*((c, f) for c, f in fits), *((c, None) for c in skipped if (c.day, c.minute) not in seen)],
+                     key=lambda cf: cf[0].cost)
+    for cand, known in pending:
+        if known is None:
+            quick = place_quick(snapshot.day(cand.day), request.work, cand.minute, snapshot.grid, stats, allow_moves)
+            if quick.fit is None:
+                continue
+            cand, known = _with_moves(cand, quick.fit, weights), quick.fit
+        yield cand, known
 
 
 def _with_moves(cand: Candidate, fit: Fit, weights: ScoringWeights) -> Candidate:
