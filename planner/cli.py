@@ -1,4 +1,5 @@
-"""The `planner` command line: demo, import, info, forecast, backtest, suggest, replan, whatif.
+"""The `planner` command line: demo, import, info, forecast, backtest, suggest, replan, whatif,
+book, cancel, confirm, noshow.
 
 Every command takes `--db` (a file path or a SQLAlchemy URL; default `PLANNER_DB_URL`
 or `data/planner.db`). Errors are printed as one clear message with exit status 2.
@@ -295,6 +296,58 @@ def cmd_whatif(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_book(args: argparse.Namespace) -> int:
+    from planner.booking.service import BookingRequest, SlotTaken, book
+    from planner.domain import AppointmentOrigin
+    from planner.solver.desk import option_json
+    from planner.solver.loader import WalkInPolicy
+
+    engine = open_database(args.db)
+    with engine.connect() as conn:
+        dealer_id = find_dealer_id(conn, args.dealer)
+    request = BookingRequest(args.plate, tuple(c.strip() for c in args.ops.split(",") if c.strip()), args.at,
+                             AppointmentOrigin(args.origin), args.rule, args.idempotency_key, args.actor)
+    policy = WalkInPolicy(quantile=None if args.no_walk_in_reserve else args.walk_in_quantile)
+    try:
+        result = book(engine, dealer_id, request, policy=policy)
+    except SlotTaken as taken:
+        if args.json:
+            print(json.dumps({"error": taken.format(args.lang),
+                              "next": option_json(taken.next_option, args.lang) if taken.next_option else None},
+                             ensure_ascii=False, indent=1))
+            return 1
+        raise
+    b = result.booking
+    if args.json:
+        print(json.dumps({
+            "booking": b.booking_id, "replayed": result.replayed, "plate": b.plate,
+            "start": b.arrival.isoformat(), "end": b.end.isoformat(),
+            "jobs": [{"ops": list(j.spec.op_codes), "technician": j.technician, "bay": j.bay,
+                      "start": j.start.isoformat(), "end": j.end.isoformat()} for j in b.jobs],
+            "moved": [m.booking_id for m in result.moved]}, ensure_ascii=False, indent=1))
+        return 0
+    key = "cli.booked_again" if result.replayed else "cli.booked"
+    print(tr(key, args.lang, booking=b.booking_id, plate=b.plate, start=b.arrival.strftime("%Y-%m-%d %H:%M"),
+             end=b.end.strftime("%H:%M"), technician=b.jobs[0].technician, bay=b.jobs[0].bay,
+             moved=len(result.moved)))
+    return 0
+
+
+def _status_command(action_name: str) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        from planner.booking.lifecycle import Action
+        from planner.booking.service import change_status
+
+        engine = open_database(args.db)
+        with engine.connect() as conn:
+            dealer_id = find_dealer_id(conn, args.dealer)
+        status = change_status(engine, dealer_id, args.booking, Action(action_name), args.actor, args.reason or "")
+        print(json.dumps({"booking": args.booking, "status": status.value}) if args.json
+              else tr("cli.status_now", args.lang, booking=args.booking, status=status.value))
+        return 0
+    return run
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="planner", description="After-sales capacity planner")
     parser.add_argument("--lang", choices=[lang.value for lang in Lang], default=Lang.EN.value,
@@ -374,6 +427,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--days", type=int, default=14, help="days to check (default 14)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_whatif)
+
+    p = sub.add_parser("book", help="book a car and its work at a time (re-checked inside one transaction)")
+    _add_db(p)
+    p.add_argument("--dealer", help="dealer code (needed when the database holds several)")
+    p.add_argument("--plate", required=True)
+    p.add_argument("--ops", required=True, help="operation codes, comma-separated")
+    p.add_argument("--at", required=True, type=_moment, help="arrival, ISO 8601 (e.g. 2026-11-30T10:15+08:00)")
+    p.add_argument("--origin", choices=["passive", "active"], default="passive", help="R1: who asked first")
+    p.add_argument("--rule", help="outreach rule or campaign of an active appointment")
+    p.add_argument("--idempotency-key", help="a retried request with the same key does not book twice")
+    p.add_argument("--actor", default="desk", help="who books (for the audit log)")
+    p.add_argument("--walk-in-quantile", type=float, default=0.5)
+    p.add_argument("--no-walk-in-reserve", action="store_true")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_book)
+
+    for name, action, text in (("cancel", "cancel", "cancel a booking (releases technicians, bays and parts)"),
+                               ("confirm", "confirm", "record that the customer confirmed"),
+                               ("noshow", "no_show", "record a no-show (releases capacity)")):
+        p = sub.add_parser(name, help=text)
+        _add_db(p)
+        p.add_argument("--dealer", help="dealer code (needed when the database holds several)")
+        p.add_argument("--booking", required=True, help="appointment number, e.g. AP261127-0012")
+        p.add_argument("--reason", help="why (for the audit log)")
+        p.add_argument("--actor", default="desk")
+        p.add_argument("--json", action="store_true")
+        p.set_defaults(func=_status_command(action))
     return parser
 
 

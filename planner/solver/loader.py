@@ -47,12 +47,14 @@ def load_snapshot(conn: Connection, dealer_id: int, start: date, days: int,
     reserve: WalkInReserve | None = None
     expected: dict[date, tuple[float, ...]] | None = None
     if policy.quantile is not None:
-        reserve, expected = _walk_ins(conn, dealer_id, dealership, today, start, days + LOOKAHEAD_DAYS, policy)
+        reserve, expected = walk_in_load(conn, dealer_id, dealership, today, start, days + LOOKAHEAD_DAYS, policy)
     return CapacitySnapshot(dealership, bookings, today=today, reserve=reserve, walk_in_expected=expected)
 
 
-def _walk_ins(conn: Connection, dealer_id: int, dealership: Dealership, today: date, start: date, days: int,
-              policy: WalkInPolicy) -> tuple[WalkInReserve | None, dict[date, tuple[float, ...]] | None]:
+def walk_in_load(conn: Connection, dealer_id: int, dealership: Dealership, today: date, start: date, days: int,
+                  policy: WalkInPolicy) -> tuple[WalkInReserve | None, dict[date, tuple[float, ...]] | None]:
+    """The walk-in reserve and expected walk-in load for `days` from `start` (None, None
+    without enough history to forecast)."""
     from planner.forecast.intake import forecast_intake
     from planner.forecast.sources import from_database
     from planner.storage.repository import arrival_records, labour_by_operation

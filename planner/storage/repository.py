@@ -770,3 +770,91 @@ def find_vehicle(conn: Connection, dealer_id: int, plate: str) -> Vehicle | None
             return Vehicle(v.vin, v.plate, v.customer_no, v.model, Powertrain(v.powertrain), v.sale_date,
                            v.warranty_end_date, v.warranty_end_km)
     return None
+
+
+# -- booking transactions (issue 5) ----------------------------------------------
+
+
+def lock_dealer_bookings(conn: Connection, dealer_id: int) -> None:
+    """Take the dealer's booking lock for the rest of the transaction: the first statement
+    of every booking transaction (a row lock on PostgreSQL; SQLite's write lock, taken
+    before any read so no stale snapshot can be upgraded)."""
+    result = conn.execute(update(t.dealers).where(t.dealers.c.id == dealer_id)
+                          .values(booking_version=t.dealers.c.booking_version + 1))
+    if result.rowcount != 1:
+        raise DealerNotFound("error.dealer_not_found", code=str(dealer_id))
+
+
+def _appointment_row(conn: Connection, dealer_id: int, appointment_no: str) -> Any:
+    a = t.appointments
+    return conn.execute(select(a.c.id, a.c.status, a.c.slot_start)
+                        .where((a.c.dealer_id == dealer_id) & (a.c.appointment_no == appointment_no))).first()
+
+
+def appointment_status(conn: Connection, dealer_id: int, appointment_no: str) -> AppointmentStatus | None:
+    """The appointment's status, or None when there is no such appointment."""
+    row = _appointment_row(conn, dealer_id, appointment_no)
+    return AppointmentStatus(row.status) if row is not None else None
+
+
+def find_idempotent(conn: Connection, dealer_id: int, key: str) -> str | None:
+    """The appointment number an earlier request with this idempotency key booked."""
+    a = t.appointments
+    return conn.execute(select(a.c.appointment_no)
+                        .where((a.c.dealer_id == dealer_id) & (a.c.idempotency_key == key))).scalar()
+
+
+def mark_appointment(conn: Connection, dealer_id: int, appointment_no: str, *, at: datetime,
+                     status: AppointmentStatus | None = None, idempotency_key: str | None = None) -> None:
+    """Set an appointment's status and/or idempotency key (and when it changed)."""
+    values: dict[str, Any] = {"updated_at": at}
+    if status is not None:
+        values["status"] = status.value
+    if idempotency_key is not None:
+        values["idempotency_key"] = idempotency_key
+    a = t.appointments
+    result = conn.execute(update(a).where((a.c.dealer_id == dealer_id) & (a.c.appointment_no == appointment_no))
+                          .values(**values))
+    if result.rowcount != 1:
+        raise ValueError(f"unknown appointment {appointment_no}")
+
+
+def add_event(conn: Connection, dealer_id: int, appointment_no: str, *, at: datetime, actor: str, action: str,
+              from_status: AppointmentStatus | None, to_status: AppointmentStatus, detail: str = "") -> None:
+    """Append to the appointment's audit log."""
+    row = _appointment_row(conn, dealer_id, appointment_no)
+    if row is None:
+        raise ValueError(f"unknown appointment {appointment_no}")
+    conn.execute(insert(t.appointment_events).values(
+        dealer_id=dealer_id, appointment_id=row.id, at=at, actor=actor, action=action,
+        from_status=from_status.value if from_status else None, to_status=to_status.value, detail=detail))
+
+
+def appointment_events(conn: Connection, dealer_id: int, appointment_no: str) -> list[dict[str, Any]]:
+    """The audit log of an appointment, oldest first."""
+    e, a = t.appointment_events, t.appointments
+    zone = _dealer_zone(conn, dealer_id)
+    rows = conn.execute(select(e).join(a, a.c.id == e.c.appointment_id)
+                        .where((e.c.dealer_id == dealer_id) & (a.c.appointment_no == appointment_no))
+                        .order_by(e.c.id)).all()
+    return [{"at": r.at.astimezone(zone), "actor": r.actor, "action": r.action, "from": r.from_status,
+             "to": r.to_status, "detail": r.detail} for r in rows]
+
+
+def load_booking(conn: Connection, dealer_id: int, appointment_no: str) -> Booking | None:
+    """One active booking by its number."""
+    row = _appointment_row(conn, dealer_id, appointment_no)
+    if row is None:
+        return None
+    day = row.slot_start.astimezone(_dealer_zone(conn, dealer_id)).date()
+    return next((b for b in load_bookings(conn, dealer_id, day, day) if b.booking_id == appointment_no), None)
+
+
+def next_appointment_no(conn: Connection, dealer_id: int, day: date) -> str:
+    """The next free appointment number of a day (AP261127-0042)."""
+    a = t.appointments
+    prefix = f"AP{day:%y%m%d}-"
+    numbers = conn.execute(select(a.c.appointment_no).where(
+        (a.c.dealer_id == dealer_id) & a.c.appointment_no.like(prefix + "%"))).scalars().all()
+    used = [int(n[len(prefix):]) for n in numbers if n[len(prefix):].isdigit()]
+    return f"{prefix}{max(used, default=0) + 1:04d}"

@@ -61,6 +61,9 @@ dealers = Table(
     Column("holiday_opens", Time, nullable=True),
     Column("holiday_closes", Time, nullable=True),
     Column("today", Date, nullable=True),  # the demo's "today"; null for a live dealer
+    # bumped by every booking transaction first thing: serialises bookings of a dealer
+    # (a row lock on PostgreSQL, the write lock on SQLite) before capacity is re-checked
+    Column("booking_version", Integer, nullable=False, server_default="0"),
 )
 
 opening_hours = Table(
@@ -342,7 +345,10 @@ appointments = Table(
     Column("repair_order_id", Integer, ForeignKey("repair_orders.id"), nullable=True),
     Column("flexible_from", UTCDateTime, nullable=True),
     Column("flexible_to", UTCDateTime, nullable=True),
+    Column("idempotency_key", String(80), nullable=True),  # a retried booking request finds its booking
+    Column("updated_at", UTCDateTime, nullable=True),
     UniqueConstraint("dealer_id", "appointment_no"),
+    UniqueConstraint("dealer_id", "idempotency_key", name="uq_appointments_idempotency"),
     Index("ix_appointments_dealer_slot", "dealer_id", "slot_start"),
     CheckConstraint("origin IN ('passive', 'active')", name="origin"),
 )
@@ -380,4 +386,20 @@ part_reservations = Table(
     CheckConstraint("quantity > 0", name="quantity_positive"),
     Index("ix_part_reservations_dealer_part", "dealer_id", "part_id"),
     Index("ix_part_reservations_appointment", "appointment_id"),  # joins, and deletes cascading from appointments
+)
+
+# Every change of an appointment: who, when, what (issue 5's audit log).
+appointment_events = Table(
+    "appointment_events",
+    metadata,
+    _id(),
+    _dealer_id(),
+    Column("appointment_id", Integer, ForeignKey("appointments.id", ondelete="CASCADE"), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("from_status", String(16), nullable=True),
+    Column("to_status", String(16), nullable=False),
+    Column("detail", Text, nullable=False, default=""),
+    Index("ix_appointment_events_appointment", "appointment_id"),
 )

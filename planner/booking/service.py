@@ -1,0 +1,217 @@
+"""Booking transactions: make, cancel and confirm appointments without double-booking.
+
+Every transaction takes the dealer's booking lock first (`lock_dealer_bookings`), then
+re-reads the bookings, re-decides the slot with the solver and re-checks the result
+with the independent checker, and writes the appointment, its jobs and parts, the jobs
+it moves aside and the audit entries together: two agents racing for the last capacity
+cannot both win, and a crash leaves nothing half-written. A retried request with the
+same idempotency key returns the booking it made the first time.
+"""
+
+from __future__ import annotations
+
+import time as clock
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Connection, Engine
+
+from planner.booking.lifecycle import Action, next_status
+from planner.domain import (
+    Appointment,
+    AppointmentOrigin,
+    AppointmentStatus,
+    Booking,
+    FlexibleWindow,
+    ScheduledJob,
+    WalkInReserve,
+    WorkRequest,
+)
+from planner.errors import PlannerError
+from planner.solver.checker import check_plan
+from planner.solver.desk import parse_ops
+from planner.solver.loader import BOOKINGS_AHEAD_DAYS, WalkInPolicy, planning_today, walk_in_load
+from planner.solver.search import SearchStats, place
+from planner.solver.settings import SolverSettings
+from planner.solver.snapshot import CapacitySnapshot, at_minute, minute_of
+from planner.solver.suggest import SlotOption, SlotRequest, suggest_slots
+from planner.storage.repository import (
+    add_event,
+    appointment_status,
+    find_idempotent,
+    find_vehicle,
+    load_booking,
+    load_bookings,
+    load_dealership,
+    lock_dealer_bookings,
+    mark_appointment,
+    next_appointment_no,
+    save_bookings,
+    update_booking_plans,
+)
+
+DECIDE = SolverSettings(check_seconds=0.5, call_seconds=2.0)  # inside the lock: decide, do not guess
+
+
+class SlotTaken(PlannerError):
+    """The slot no longer fits (someone else took the capacity); `next_option` is the
+    best time from the wished one on, if any."""
+
+    def __init__(self, when: datetime, next_option: SlotOption | None = None) -> None:
+        nxt = next_option.start.isoformat(timespec="minutes") if next_option else "-"
+        super().__init__("error.slot_taken", when=when.isoformat(timespec="minutes"), next=nxt)
+        self.next_option = next_option
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    """What the agent books: the car, the work, the arrival and how the booking arose (R1)."""
+
+    plate: str
+    op_codes: tuple[str, ...]
+    arrival: datetime
+    origin: AppointmentOrigin = AppointmentOrigin.PASSIVE
+    origin_rule: str | None = None
+    idempotency_key: str | None = None
+    actor: str = "desk"
+    flexible: FlexibleWindow | None = None
+
+
+@dataclass(frozen=True)
+class BookingResult:
+    booking: Booking
+    replayed: bool  # the idempotency key had booked it already: nothing new was written
+    moved: tuple[Booking, ...] = ()  # other bookings whose technician or bay changed to make room
+
+
+def book(engine: Engine, dealer_id: int, request: BookingRequest, now: datetime | None = None,
+         policy: WalkInPolicy | None = None) -> BookingResult:
+    """Book `request` at its arrival time, or raise SlotTaken (with the next option) when
+    it does not fit, or a PlannerError naming what is wrong with the request."""
+    with engine.connect() as conn:  # outside the lock: validation and the forecast
+        dealership = load_dealership(conn, dealer_id)
+        zone = dealership.dealer.zone
+        now = now or datetime.now(zone)
+        today = planning_today(conn, dealer_id, dealership)
+        arrival = request.arrival if request.arrival.tzinfo else request.arrival.replace(tzinfo=zone)
+        floor = max(now, datetime.combine(today, datetime.min.time(), tzinfo=zone))
+        if arrival < floor:
+            raise PlannerError("error.past", when=arrival.isoformat(timespec="minutes"))
+        vehicle = find_vehicle(conn, dealer_id, request.plate)
+        if vehicle is None:
+            raise PlannerError("error.unknown_plate", plate=request.plate)
+        work = parse_ops(dealership, list(request.op_codes))
+        if request.origin is AppointmentOrigin.ACTIVE and not request.origin_rule:
+            raise PlannerError("error.active_needs_rule")
+        day = arrival.astimezone(zone).date()
+        policy = policy or WalkInPolicy()
+        reserve, expected = (walk_in_load(conn, dealer_id, dealership, today, day, 1, policy)
+                             if policy.quantile is not None else (None, None))
+    try:
+        with engine.begin() as conn:
+            lock_dealer_bookings(conn, dealer_id)
+            if request.idempotency_key:
+                done = find_idempotent(conn, dealer_id, request.idempotency_key)
+                if done is not None:
+                    earlier = load_booking(conn, dealer_id, done)
+                    if earlier is None:
+                        raise PlannerError("error.idempotent_gone", idem=request.idempotency_key, booking=done)
+                    return BookingResult(earlier, replayed=True)
+            snapshot = _snapshot(conn, dealer_id, today, reserve, expected)
+            booking_id = next_appointment_no(conn, dealer_id, day)
+            booking, moved = _decide(snapshot, work, arrival, booking_id, vehicle.plate, request.flexible)
+            _verify(snapshot, booking, moved)
+            appointment = Appointment(booking_id, vehicle.vin, vehicle.customer_no, now, booking.arrival,
+                                      request.origin, AppointmentStatus.BOOKED, request.origin_rule)
+            save_bookings(conn, dealer_id, [(appointment, booking)])
+            update_booking_plans(conn, dealer_id, list(moved))
+            mark_appointment(conn, dealer_id, booking_id, at=now, idempotency_key=request.idempotency_key)
+            add_event(conn, dealer_id, booking_id, at=now, actor=request.actor, action=Action.BOOK.value,
+                      from_status=None, to_status=AppointmentStatus.BOOKED,
+                      detail=f"{booking.arrival.isoformat()} {','.join(work.op_codes)}")
+            for other in moved:
+                add_event(conn, dealer_id, other.booking_id, at=now, actor=request.actor, action="reassign",
+                          from_status=None, to_status=AppointmentStatus.BOOKED,
+                          detail=f"to make room for {booking_id}: "
+                                 + ", ".join(f"{j.technician}/{j.bay}" for j in other.jobs))
+            return BookingResult(booking, replayed=False, moved=tuple(moved))
+    except SlotTaken as taken:
+        raise SlotTaken(arrival, _next_option(engine, dealer_id, today, reserve, expected, work, arrival,
+                                              vehicle.plate)) from taken
+
+
+def _snapshot(conn: Connection, dealer_id: int, today: date, reserve: WalkInReserve | None,
+              expected: dict[date, tuple[float, ...]] | None) -> CapacitySnapshot:
+    dealership = load_dealership(conn, dealer_id)
+    bookings = load_bookings(conn, dealer_id, today, today + timedelta(days=BOOKINGS_AHEAD_DAYS))
+    return CapacitySnapshot(dealership, bookings, today=today, reserve=reserve, walk_in_expected=expected)
+
+
+def _decide(snapshot: CapacitySnapshot, work: WorkRequest, arrival: datetime, booking_id: str, plate: str,
+            flexible: FlexibleWindow | None) -> tuple[Booking, list[Booking]]:
+    """The booking at exactly `arrival`, with the bookings it moves aside, or SlotTaken."""
+    zone = snapshot.zone
+    day, minute = minute_of(arrival, zone)
+    state = snapshot.day(day)
+    if not state.is_open or not all(snapshot.ledger.free_on(req, day) for req in work.parts):
+        raise SlotTaken(arrival)
+    fit, _ = place(state, work, minute, snapshot.grid, DECIDE, SearchStats(), clock.perf_counter() + 5.0)
+    if fit is None:
+        raise SlotTaken(arrival)
+    p = fit.placement
+    jobs = tuple(ScheduledJob(j.spec, p.technician[j.key], p.bay[j.key], at_minute(day, j.start, zone),
+                              at_minute(day, p.end[j.key], zone)) for j in fit.jobs)
+    booking = Booking(booking_id, at_minute(day, minute, zone), work, jobs, plate=plate, flexible=flexible)
+    moved = []
+    for other in snapshot.bookings_on(day):
+        new_jobs = []
+        for seq, job in enumerate(other.jobs, start=1):
+            key = (other.booking_id, seq)
+            tech = p.technician.get(key, job.technician)
+            bay = p.bay.get(key, job.bay)
+            end = at_minute(day, p.end[key], zone) if key in p.end else job.end
+            new_jobs.append(replace(job, technician=tech, bay=bay, end=end))
+        if tuple(new_jobs) != other.jobs:
+            moved.append(replace(other, jobs=tuple(new_jobs)))
+    return booking, moved
+
+
+def _verify(snapshot: CapacitySnapshot, booking: Booking, moved: list[Booking]) -> None:
+    """The independent checker must find no breach the booking would add."""
+    def faults(bookings: list[Booking]) -> set[tuple[str, str]]:
+        return {(v.rule, v.booking_id) for v in check_plan(snapshot.dealership, bookings, today=snapshot.today,
+                                                           reserve=snapshot.reserve)}
+
+    ids = {b.booking_id for b in moved}
+    before = faults(list(snapshot.bookings))
+    after = faults([b for b in snapshot.bookings if b.booking_id not in ids] + moved + [booking])
+    added = sorted(after - before)
+    if added:
+        raise PlannerError("error.checker_refused", detail="; ".join(f"{r} ({b})" for r, b in added[:5]))
+
+
+def _next_option(engine: Engine, dealer_id: int, today: date, reserve: WalkInReserve | None,
+                 expected: dict[date, tuple[float, ...]] | None, work: WorkRequest, arrival: datetime,
+                 plate: str) -> SlotOption | None:
+    with engine.connect() as conn:
+        snapshot = _snapshot(conn, dealer_id, today, reserve, expected)
+    proposal = suggest_slots(snapshot, SlotRequest(work, arrival, days=14, count=1, plate=plate))
+    return proposal.options[0] if proposal.options else None
+
+
+def change_status(engine: Engine, dealer_id: int, appointment_no: str, action: Action, actor: str = "desk",
+                  detail: str = "", now: datetime | None = None) -> AppointmentStatus:
+    """Move an appointment along its lifecycle (cancel, confirm, arrive, ...), with the
+    audit entry; cancelling, rescheduling and no-shows release technicians, bays and parts
+    (only active appointments hold them)."""
+    with engine.begin() as conn:
+        lock_dealer_bookings(conn, dealer_id)
+        current = appointment_status(conn, dealer_id, appointment_no)
+        if current is None:
+            raise PlannerError("error.unknown_appointment", appointment=appointment_no)
+        new = next_status(current, action, appointment_no)
+        at = now or datetime.now(load_dealership(conn, dealer_id).dealer.zone)
+        mark_appointment(conn, dealer_id, appointment_no, at=at, status=new)
+        add_event(conn, dealer_id, appointment_no, at=at, actor=actor, action=action.value, from_status=current,
+                  to_status=new, detail=detail)
+        return new
