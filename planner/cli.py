@@ -297,7 +297,7 @@ def cmd_whatif(args: argparse.Namespace) -> int:
 
 
 def cmd_book(args: argparse.Namespace) -> int:
-    from planner.booking.service import BookingRequest, SlotTaken, book
+    from planner.booking.service import BookingRequest, SlotTaken, book, hold
     from planner.domain import AppointmentOrigin
     from planner.solver.desk import option_json
     from planner.solver.loader import WalkInPolicy
@@ -309,7 +309,10 @@ def cmd_book(args: argparse.Namespace) -> int:
                              AppointmentOrigin(args.origin), args.rule, args.idempotency_key, args.actor)
     policy = WalkInPolicy(quantile=None if args.no_walk_in_reserve else args.walk_in_quantile)
     try:
-        result = book(engine, dealer_id, request, policy=policy)
+        if args.hold_minutes:
+            result = hold(engine, dealer_id, request, args.hold_minutes, policy=policy)
+        else:
+            result = book(engine, dealer_id, request, policy=policy)
     except SlotTaken as taken:
         if args.json:
             print(json.dumps({"error": taken.format(args.lang),
@@ -326,10 +329,30 @@ def cmd_book(args: argparse.Namespace) -> int:
                       "start": j.start.isoformat(), "end": j.end.isoformat()} for j in b.jobs],
             "moved": [m.booking_id for m in result.moved]}, ensure_ascii=False, indent=1))
         return 0
-    key = "cli.booked_again" if result.replayed else "cli.booked"
+    key = "cli.booked_again" if result.replayed else ("cli.held" if args.hold_minutes else "cli.booked")
     print(tr(key, args.lang, booking=b.booking_id, plate=b.plate, start=b.arrival.strftime("%Y-%m-%d %H:%M"),
              end=b.end.strftime("%H:%M"), technician=b.jobs[0].technician, bay=b.jobs[0].bay,
-             moved=len(result.moved)))
+             moved=len(result.moved), minutes=args.hold_minutes))
+    return 0
+
+
+def cmd_reschedule(args: argparse.Namespace) -> int:
+    from planner.booking.service import reschedule
+    from planner.solver.loader import WalkInPolicy
+
+    engine = open_database(args.db)
+    with engine.connect() as conn:
+        dealer_id = find_dealer_id(conn, args.dealer)
+    policy = WalkInPolicy(quantile=None) if args.no_walk_in_reserve else WalkInPolicy()
+    result = reschedule(engine, dealer_id, args.booking, args.at, args.actor, policy=policy)
+    b = result.booking
+    if args.json:
+        print(json.dumps({"from": args.booking, "booking": b.booking_id, "start": b.arrival.isoformat(),
+                          "end": b.end.isoformat(), "technician": b.jobs[0].technician, "bay": b.jobs[0].bay},
+                         ensure_ascii=False))
+        return 0
+    print(tr("cli.rescheduled", args.lang, old=args.booking, booking=b.booking_id,
+             start=b.arrival.strftime("%Y-%m-%d %H:%M")))
     return 0
 
 
@@ -438,12 +461,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rule", help="outreach rule or campaign of an active appointment")
     p.add_argument("--idempotency-key", help="a retried request with the same key does not book twice")
     p.add_argument("--actor", default="desk", help="who books (for the audit log)")
+    p.add_argument("--hold-minutes", type=int, help="only hold the slot this long (book it with `planner book-hold`)")
     p.add_argument("--walk-in-quantile", type=float, default=0.5)
     p.add_argument("--no-walk-in-reserve", action="store_true")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_book)
 
-    for name, action, text in (("cancel", "cancel", "cancel a booking (releases technicians, bays and parts)"),
+    p = sub.add_parser("reschedule", help="move a booking to another time in one transaction")
+    _add_db(p)
+    p.add_argument("--dealer", help="dealer code (needed when the database holds several)")
+    p.add_argument("--booking", required=True)
+    p.add_argument("--at", required=True, type=_moment, help="new arrival, ISO 8601")
+    p.add_argument("--actor", default="desk")
+    p.add_argument("--no-walk-in-reserve", action="store_true")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_reschedule)
+
+    for name, action, text in (("book-hold", "book", "turn a hold into a booking"),
+                               ("cancel", "cancel", "cancel a booking (releases technicians, bays and parts)"),
                                ("confirm", "confirm", "record that the customer confirmed"),
                                ("noshow", "no_show", "record a no-show (releases capacity)")):
         p = sub.add_parser(name, help=text)

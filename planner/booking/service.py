@@ -38,6 +38,8 @@ from planner.solver.suggest import SlotOption, SlotRequest, suggest_slots
 from planner.storage.repository import (
     add_event,
     appointment_status,
+    appointment_vehicle,
+    expired_holds,
     find_idempotent,
     find_vehicle,
     load_booking,
@@ -51,6 +53,7 @@ from planner.storage.repository import (
 )
 
 DECIDE = SolverSettings(check_seconds=0.5, call_seconds=2.0)  # inside the lock: decide, do not guess
+HOLD_MINUTES = 5
 
 
 class SlotTaken(PlannerError):
@@ -88,6 +91,32 @@ def book(engine: Engine, dealer_id: int, request: BookingRequest, now: datetime 
          policy: WalkInPolicy | None = None) -> BookingResult:
     """Book `request` at its arrival time, or raise SlotTaken (with the next option) when
     it does not fit, or a PlannerError naming what is wrong with the request."""
+    return _make(engine, dealer_id, request, now, policy, None, None)
+
+
+def hold(engine: Engine, dealer_id: int, request: BookingRequest, minutes: int = HOLD_MINUTES,
+         now: datetime | None = None, policy: WalkInPolicy | None = None) -> BookingResult:
+    """Hold the slot while the agent finishes the call: it counts as booked until it is
+    confirmed with `book_hold` or `minutes` pass (then the next transaction releases it)."""
+    if not 1 <= minutes <= 120:
+        raise PlannerError("error.bad_hold", minutes=minutes)
+    return _make(engine, dealer_id, request, now, policy, timedelta(minutes=minutes), None)
+
+
+def reschedule(engine: Engine, dealer_id: int, appointment_no: str, arrival: datetime, actor: str = "desk",
+               now: datetime | None = None, policy: WalkInPolicy | None = None) -> BookingResult:
+    """Move a booking to another time in one transaction: the new booking is made (its
+    number is new) and the old one marked rescheduled, or nothing changes."""
+    with engine.connect() as conn:
+        old = load_booking(conn, dealer_id, appointment_no)
+        if old is None:
+            raise PlannerError("error.unknown_appointment", appointment=appointment_no)
+    request = BookingRequest(old.plate, old.request.op_codes, arrival, actor=actor, flexible=old.flexible)
+    return _make(engine, dealer_id, request, now, policy, None, appointment_no)
+
+
+def _make(engine: Engine, dealer_id: int, request: BookingRequest, now: datetime | None,
+          policy: WalkInPolicy | None, hold_for: timedelta | None, replaces: str | None) -> BookingResult:
     with engine.connect() as conn:  # outside the lock: validation and the forecast
         dealership = load_dealership(conn, dealer_id)
         zone = dealership.dealer.zone
@@ -107,9 +136,11 @@ def book(engine: Engine, dealer_id: int, request: BookingRequest, now: datetime 
         policy = policy or WalkInPolicy()
         reserve, expected = (walk_in_load(conn, dealer_id, dealership, today, day, 1, policy)
                              if policy.quantile is not None else (None, None))
+    status = AppointmentStatus.HOLD if hold_for is not None else AppointmentStatus.BOOKED
     try:
         with engine.begin() as conn:
             lock_dealer_bookings(conn, dealer_id)
+            _expire_holds(conn, dealer_id, now)
             if request.idempotency_key:
                 done = find_idempotent(conn, dealer_id, request.idempotency_key)
                 if done is not None:
@@ -117,18 +148,32 @@ def book(engine: Engine, dealer_id: int, request: BookingRequest, now: datetime 
                     if earlier is None:
                         raise PlannerError("error.idempotent_gone", idem=request.idempotency_key, booking=done)
                     return BookingResult(earlier, replayed=True)
+            origin, rule = request.origin, request.origin_rule
+            vin, customer_no = vehicle.vin, vehicle.customer_no
             snapshot = _snapshot(conn, dealer_id, today, reserve, expected)
+            if replaces is not None:
+                current = appointment_status(conn, dealer_id, replaces)
+                next_status(current or AppointmentStatus.CANCELLED, Action.RESCHEDULE, replaces)  # refuses if illegal
+                vin, customer_no, origin_text, rule = appointment_vehicle(conn, dealer_id, replaces)
+                origin = AppointmentOrigin(origin_text)
+                snapshot = snapshot.with_bookings([], removed={replaces})
             booking_id = next_appointment_no(conn, dealer_id, day)
             booking, moved = _decide(snapshot, work, arrival, booking_id, vehicle.plate, request.flexible)
             _verify(snapshot, booking, moved)
-            appointment = Appointment(booking_id, vehicle.vin, vehicle.customer_no, now, booking.arrival,
-                                      request.origin, AppointmentStatus.BOOKED, request.origin_rule)
+            appointment = Appointment(booking_id, vin, customer_no, now, booking.arrival, origin, status, rule)
             save_bookings(conn, dealer_id, [(appointment, booking)])
             update_booking_plans(conn, dealer_id, list(moved))
-            mark_appointment(conn, dealer_id, booking_id, at=now, idempotency_key=request.idempotency_key)
-            add_event(conn, dealer_id, booking_id, at=now, actor=request.actor, action=Action.BOOK.value,
-                      from_status=None, to_status=AppointmentStatus.BOOKED,
-                      detail=f"{booking.arrival.isoformat()} {','.join(work.op_codes)}")
+            mark_appointment(conn, dealer_id, booking_id, at=now, idempotency_key=request.idempotency_key,
+                             hold_expires_at=now + hold_for if hold_for is not None else None)
+            action = "hold" if hold_for is not None else Action.BOOK.value
+            detail = f"{booking.arrival.isoformat()} {','.join(work.op_codes)}"
+            if replaces is not None:
+                mark_appointment(conn, dealer_id, replaces, at=now, status=AppointmentStatus.RESCHEDULED)
+                add_event(conn, dealer_id, replaces, at=now, actor=request.actor, action=Action.RESCHEDULE.value,
+                          from_status=current, to_status=AppointmentStatus.RESCHEDULED, detail=f"to {booking_id}")
+                detail += f" (rescheduled from {replaces})"
+            add_event(conn, dealer_id, booking_id, at=now, actor=request.actor, action=action,
+                      from_status=None, to_status=status, detail=detail)
             for other in moved:
                 add_event(conn, dealer_id, other.booking_id, at=now, actor=request.actor, action="reassign",
                           from_status=None, to_status=AppointmentStatus.BOOKED,
@@ -138,6 +183,15 @@ def book(engine: Engine, dealer_id: int, request: BookingRequest, now: datetime 
     except SlotTaken as taken:
         raise SlotTaken(arrival, _next_option(engine, dealer_id, today, reserve, expected, work, arrival,
                                               vehicle.plate)) from taken
+
+
+def _expire_holds(conn: Connection, dealer_id: int, now: datetime) -> None:
+    """Holds whose time ran out give their slot back (cancelled, with an audit entry)."""
+    for number in expired_holds(conn, dealer_id, now):
+        mark_appointment(conn, dealer_id, number, at=now, status=AppointmentStatus.CANCELLED)
+        add_event(conn, dealer_id, number, at=now, actor="system", action="expire",
+                  from_status=AppointmentStatus.HOLD, to_status=AppointmentStatus.CANCELLED,
+                  detail="the hold ran out")
 
 
 def _snapshot(conn: Connection, dealer_id: int, today: date, reserve: WalkInReserve | None,
@@ -206,12 +260,22 @@ def change_status(engine: Engine, dealer_id: int, appointment_no: str, action: A
     (only active appointments hold them)."""
     with engine.begin() as conn:
         lock_dealer_bookings(conn, dealer_id)
+        at = now or datetime.now(load_dealership(conn, dealer_id).dealer.zone)
+        was = appointment_status(conn, dealer_id, appointment_no)
+        _expire_holds(conn, dealer_id, at)
         current = appointment_status(conn, dealer_id, appointment_no)
         if current is None:
             raise PlannerError("error.unknown_appointment", appointment=appointment_no)
+        if was is AppointmentStatus.HOLD and current is AppointmentStatus.CANCELLED:
+            raise PlannerError("error.hold_expired", appointment=appointment_no)
         new = next_status(current, action, appointment_no)
-        at = now or datetime.now(load_dealership(conn, dealer_id).dealer.zone)
         mark_appointment(conn, dealer_id, appointment_no, at=at, status=new)
         add_event(conn, dealer_id, appointment_no, at=at, actor=actor, action=action.value, from_status=current,
                   to_status=new, detail=detail)
         return new
+
+
+def book_hold(engine: Engine, dealer_id: int, appointment_no: str, actor: str = "desk",
+              now: datetime | None = None) -> AppointmentStatus:
+    """Turn a hold into a booking (refused with a clear message once it has expired)."""
+    return change_status(engine, dealer_id, appointment_no, Action.BOOK, actor, "hold booked", now)

@@ -805,9 +805,12 @@ def find_idempotent(conn: Connection, dealer_id: int, key: str) -> str | None:
 
 
 def mark_appointment(conn: Connection, dealer_id: int, appointment_no: str, *, at: datetime,
-                     status: AppointmentStatus | None = None, idempotency_key: str | None = None) -> None:
-    """Set an appointment's status and/or idempotency key (and when it changed)."""
+                     status: AppointmentStatus | None = None, idempotency_key: str | None = None,
+                     hold_expires_at: datetime | None = None) -> None:
+    """Set an appointment's status, idempotency key or hold expiry (and when it changed)."""
     values: dict[str, Any] = {"updated_at": at}
+    if hold_expires_at is not None:
+        values["hold_expires_at"] = hold_expires_at
     if status is not None:
         values["status"] = status.value
     if idempotency_key is not None:
@@ -858,3 +861,22 @@ def next_appointment_no(conn: Connection, dealer_id: int, day: date) -> str:
         (a.c.dealer_id == dealer_id) & a.c.appointment_no.like(prefix + "%"))).scalars().all()
     used = [int(n[len(prefix):]) for n in numbers if n[len(prefix):].isdigit()]
     return f"{prefix}{max(used, default=0) + 1:04d}"
+
+
+def expired_holds(conn: Connection, dealer_id: int, now: datetime) -> list[str]:
+    """Appointment numbers of holds whose time ran out."""
+    a = t.appointments
+    return list(conn.execute(select(a.c.appointment_no).where(
+        (a.c.dealer_id == dealer_id) & (a.c.status == AppointmentStatus.HOLD.value)
+        & (a.c.hold_expires_at < now))).scalars().all())
+
+
+def appointment_vehicle(conn: Connection, dealer_id: int, appointment_no: str) -> tuple[str, str, str, str | None]:
+    """(VIN, customer number, origin, origin rule) of an appointment."""
+    a, v, c = t.appointments, t.vehicles, t.customers
+    row = conn.execute(select(v.c.vin, c.c.customer_no, a.c.origin, a.c.origin_rule)
+                       .join(v, v.c.id == a.c.vehicle_id).join(c, c.c.id == a.c.customer_id)
+                       .where((a.c.dealer_id == dealer_id) & (a.c.appointment_no == appointment_no))).first()
+    if row is None:
+        raise ValueError(f"unknown appointment {appointment_no}")
+    return row.vin, row.customer_no, row.origin, row.origin_rule

@@ -347,6 +347,7 @@ appointments = Table(
     Column("flexible_to", UTCDateTime, nullable=True),
     Column("idempotency_key", String(80), nullable=True),  # a retried booking request finds its booking
     Column("updated_at", UTCDateTime, nullable=True),
+    Column("hold_expires_at", UTCDateTime, nullable=True),  # a hold not booked by then gives its slot back
     UniqueConstraint("dealer_id", "appointment_no"),
     UniqueConstraint("dealer_id", "idempotency_key", name="uq_appointments_idempotency"),
     Index("ix_appointments_dealer_slot", "dealer_id", "slot_start"),
