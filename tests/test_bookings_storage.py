@@ -334,3 +334,18 @@ def test_migration_0002_downgrades_and_upgrades(engine: Engine) -> None:
     command.upgrade(cfg, "head")
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), t.metadata) == []
+
+
+def test_later_migrations_keep_booked_jobs(engine: Engine, dealer_id: int, dealership: Dealership) -> None:
+    """Altering `appointments` on SQLite copies the table; the copy must not cascade-delete
+    the jobs and part reservations that refer to it."""
+    b = service(dealership, "BK-M", at(DAY, 9))
+    with engine.begin() as conn:
+        save_bookings(conn, dealer_id, [appointment(b)])
+    before = counts(engine, t.appointment_jobs, t.part_reservations)
+    cfg = alembic_config(engine)
+    command.downgrade(cfg, "0002")
+    command.upgrade(cfg, "head")
+    assert counts(engine, t.appointment_jobs, t.part_reservations) == before
+    with engine.connect() as conn:
+        assert [x.booking_id for x in load_bookings(conn, dealer_id, DAY, DAY)] == ["BK-M"]

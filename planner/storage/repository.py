@@ -880,3 +880,21 @@ def appointment_vehicle(conn: Connection, dealer_id: int, appointment_no: str) -
     if row is None:
         raise ValueError(f"unknown appointment {appointment_no}")
     return row.vin, row.customer_no, row.origin, row.origin_rule
+
+
+def arrivals_on(conn: Connection, dealer_id: int, day: date) -> list[tuple[datetime, str, str, tuple[str, ...]]]:
+    """Active bookings arriving on a local day: (arrival, customer name, plate, operations)."""
+    a, c, v = t.appointments, t.customers, t.vehicles
+    zone = _dealer_zone(conn, dealer_id)
+    start = datetime.combine(day, time(0), tzinfo=zone)
+    rows = conn.execute(select(a.c.appointment_no, a.c.slot_start, c.c.name, v.c.plate)
+                        .join(c, c.c.id == a.c.customer_id).join(v, v.c.id == a.c.vehicle_id)
+                        .where((a.c.dealer_id == dealer_id) & a.c.status.in_(_ACTIVE)
+                               & (a.c.slot_start >= start) & (a.c.slot_start < start + timedelta(days=1)))
+                        .order_by(a.c.slot_start)).all()
+    ops: dict[str, list[str]] = defaultdict(list)
+    booked = {b.booking_id: b for b in load_bookings(conn, dealer_id, day, day)}
+    for number, b in booked.items():
+        ops[number] = list(b.request.op_codes)
+    return [(r.slot_start.astimezone(zone), r.name, r.plate, tuple(ops.get(r.appointment_no, ())))
+            for r in rows]
