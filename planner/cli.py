@@ -356,6 +356,36 @@ def cmd_reschedule(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_board(args: argparse.Namespace) -> int:
+    from planner.booking.board import BoardEntry, board_html, board_rows
+    from planner.solver.loader import planning_today
+    from planner.storage import load_dealership
+    from planner.storage.repository import arrivals_on
+
+    engine = open_database(args.db)
+    with engine.connect() as conn:
+        dealer_id = find_dealer_id(conn, args.dealer)
+        dealership = load_dealership(conn, dealer_id)
+        day = args.date or planning_today(conn, dealer_id, dealership) + timedelta(days=1)
+        entries = []
+        for arrival, name, plate, ops in arrivals_on(conn, dealer_id, day):
+            known = {o.op_code for o in dealership.operations}
+            names = [dealership.operation(code).name(args.lang) for code in ops if code in known]
+            joiner = "、" if args.lang == "zh" else ", "
+            entries.append(BoardEntry(arrival, name, plate, joiner.join(names)))
+    rows = board_rows(entries)
+    if args.json:
+        print(json.dumps([r.__dict__ for r in rows], ensure_ascii=False, indent=1))
+        return 0
+    page = board_html(rows, dealership.dealer.name, day, args.lang)
+    if args.out:
+        Path(args.out).write_text(page, encoding="utf-8")
+        print(tr("cli.board_written", args.lang, path=args.out, n=len(rows)))
+    else:
+        print(page)
+    return 0
+
+
 def _status_command(action_name: str) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         from planner.booking.lifecycle import Action
@@ -466,6 +496,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-walk-in-reserve", action="store_true")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_book)
+
+    p = sub.add_parser("board", help="the welcome board (R5): a day's booked arrivals, names and plates masked")
+    _add_db(p)
+    p.add_argument("--dealer", help="dealer code (needed when the database holds several)")
+    p.add_argument("--date", type=_date, help="day shown (default: tomorrow)")
+    p.add_argument("--out", help="write the large-print HTML page here (default: print it)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_board)
 
     p = sub.add_parser("reschedule", help="move a booking to another time in one transaction")
     _add_db(p)

@@ -107,6 +107,8 @@ TEXT: dict[str, dict[str, str]] = {
     "cli.rescheduled": {"zh": "{old} 已改约为 {booking}（{start}）", "en": "{old} moved to {booking} ({start})"},
     "cli.held": {"zh": "已保留 {booking}：{plate} {start}-{end}，{minutes} 分钟内请用 book-hold 确认",
                  "en": "Held {booking}: {plate} {start}-{end} for {minutes} min; confirm it with book-hold"},
+    "cli.board_written": {"zh": "欢迎看板已写入 {path}（{n} 个预约）",
+                          "en": "Welcome board written to {path} ({n} bookings)"},
     "cli.status_now": {"zh": "{booking} 现在的状态：{status}", "en": "{booking} is now {status}"},
     "cli.error": {"zh": "错误：{message}", "en": "error: {message}"},
     "cli.info_header": {"zh": "{name} [{code}]  {zone}  节假日：{country}  预约粒度 {grid} 分钟",
@@ -412,6 +414,14 @@ TEXT: dict[str, dict[str, str]] = {
                        "en": "a hold lasts 1 to 120 minutes, not {minutes}"},
     "error.hold_expired": {"zh": "预约 {appointment} 的保留已过期，时段已释放",
                            "en": "the hold {appointment} has expired; its slot is free again"},
+    # -- welcome board (R5) -----------------------------------------------------------
+    "board.welcome": {"zh": "欢迎光临 · 预约客户", "en": "Welcome · booked customers"},
+    "board.title": {"zh": "{day} {weekday} 预约到店", "en": "Booked arrivals, {weekday} {day}"},
+    "board.time": {"zh": "时间", "en": "Time"},
+    "board.name": {"zh": "客户", "en": "Customer"},
+    "board.plate": {"zh": "车牌", "en": "Plate"},
+    "board.service": {"zh": "服务项目", "en": "Service"},
+    "board.empty": {"zh": "暂无预约", "en": "No bookings"},
     # -- slot proposals (solver) -------------------------------------------------------
     "solver.load_valley": {"zh": "低谷时段：负荷 {pct}%", "en": "off-peak: {pct}% load"},
     "solver.load_normal": {"zh": "正常时段：负荷 {pct}%", "en": "normal: {pct}% load"},
