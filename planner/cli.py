@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from planner.domain import Lang
+from planner.errors import PlannerError
 from planner.i18n import tr
 from planner.storage import find_dealer_id, open_database, resolve_url
 
@@ -386,6 +387,34 @@ def cmd_board(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_forms(args: argparse.Namespace) -> int:
+    from planner.booking.copies import four_copies, pick_list_csv, render_html
+    from planner.storage import load_dealership
+    from planner.storage.repository import appointment_parties, load_booking
+
+    engine = open_database(args.db)
+    with engine.connect() as conn:
+        dealer_id = find_dealer_id(conn, args.dealer)
+        dealership = load_dealership(conn, dealer_id)
+        parties = appointment_parties(conn, dealer_id, args.appointment)
+        booking = load_booking(conn, dealer_id, args.appointment)
+    if parties is None or booking is None:
+        raise PlannerError("error.unknown_appointment", appointment=args.appointment)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for copy in four_copies(dealership, parties[0], booking, parties[1], parties[2], args.lang):
+        path = out / f"{args.appointment}-{copy.kind}.html"
+        path.write_text(render_html(copy, dealership.dealer.name, args.lang), encoding="utf-8")
+        written.append(path)
+        if copy.kind == "parts":
+            csv_path = out / f"{args.appointment}-parts.csv"
+            csv_path.write_text(pick_list_csv(copy), encoding="utf-8-sig")  # BOM: Excel reads the Chinese right
+            written.append(csv_path)
+    print(tr("cli.forms_written", args.lang, n=len(written), path=out))
+    return 0
+
+
 def _status_command(action_name: str) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         from planner.booking.lifecycle import Action
@@ -504,6 +533,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="write the large-print HTML page here (default: print it)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_board)
+
+    p = sub.add_parser("forms", help="the four copies of a booking (R4): customer service, advisor, parts, workshop")
+    _add_db(p)
+    p.add_argument("--dealer", help="dealer code (needed when the database holds several)")
+    p.add_argument("--appointment", required=True, help="appointment number")
+    p.add_argument("--out", required=True, help="folder to write the HTML pages and the pick-list CSV to")
+    p.set_defaults(func=cmd_forms)
 
     p = sub.add_parser("reschedule", help="move a booking to another time in one transaction")
     _add_db(p)

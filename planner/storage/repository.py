@@ -898,3 +898,26 @@ def arrivals_on(conn: Connection, dealer_id: int, day: date) -> list[tuple[datet
         ops[number] = list(b.request.op_codes)
     return [(r.slot_start.astimezone(zone), r.name, r.plate, tuple(ops.get(r.appointment_no, ())))
             for r in rows]
+
+
+def appointment_parties(conn: Connection, dealer_id: int,
+                        appointment_no: str) -> tuple[Appointment, Customer, Vehicle] | None:
+    """An appointment with its customer and vehicle (for the departments' copies)."""
+    a, c, v = t.appointments, t.customers, t.vehicles
+    zone = _dealer_zone(conn, dealer_id)
+    row = conn.execute(select(a, c.c.customer_no, c.c.name.label("customer_name"), c.c.mobile, c.c.phone_alt,
+                              c.c.preferred_contact, c.c.preferred_channel, v.c.vin, v.c.plate, v.c.model,
+                              v.c.powertrain, v.c.sale_date, v.c.warranty_end_date, v.c.warranty_end_km)
+                       .join(c, c.c.id == a.c.customer_id).join(v, v.c.id == a.c.vehicle_id)
+                       .where((a.c.dealer_id == dealer_id) & (a.c.appointment_no == appointment_no))).first()
+    if row is None:
+        return None
+    appointment = Appointment(row.appointment_no, row.vin, row.customer_no, row.created_at.astimezone(zone),
+                              row.slot_start.astimezone(zone), AppointmentOrigin(row.origin),
+                              AppointmentStatus(row.status), row.origin_rule)
+    windows = tuple(TimeRange.parse(w) for w in row.preferred_contact.split(";") if w)
+    customer = Customer(row.customer_no, row.customer_name, row.mobile, row.phone_alt, windows,
+                        Channel(row.preferred_channel))
+    vehicle = Vehicle(row.vin, row.plate, row.customer_no, row.model, Powertrain(row.powertrain), row.sale_date,
+                      row.warranty_end_date, row.warranty_end_km)
+    return appointment, customer, vehicle
