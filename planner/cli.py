@@ -415,6 +415,43 @@ def cmd_forms(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from planner.booking.report import booking_report, totals
+    from planner.solver.snapshot import CapacitySnapshot
+    from planner.storage import load_dealership
+    from planner.storage.repository import appointment_summaries, load_bookings
+
+    if args.to < args.start:
+        raise ValueError("--to is before --from")
+    engine = open_database(args.db)
+    with engine.connect() as conn:
+        dealer_id = find_dealer_id(conn, args.dealer)
+        dealership = load_dealership(conn, dealer_id)
+        rows = appointment_summaries(conn, dealer_id, args.start, args.to)
+        bookings = load_bookings(conn, dealer_id, args.start, args.to)
+    snapshot = CapacitySnapshot(dealership, bookings, today=args.start)
+    load = {}
+    day = args.start
+    while day <= args.to:
+        state = snapshot.day(day)
+        load[day] = (float(state.busy.sum()), float(state.present.sum()))
+        day += timedelta(days=1)
+    days = booking_report(rows, load, args.start, args.to)
+    total = totals(days)
+    if args.json:
+        print(json.dumps({"days": [d.as_json() for d in days], "total": {**total.as_json(), "day": None}},
+                         ensure_ascii=False, indent=1))
+        return 0
+    def pct(x: float | None) -> str:
+        return "-" if x is None else f"{x:.0%}"
+    print(tr("cli.report_header", args.lang))
+    for d in [*days, total]:
+        label = tr("cli.total", args.lang) if d is total else f"{d.day:%Y-%m-%d}"
+        print(f"{label:<12} {d.bookings:>6} {pct(d.active_share):>7} {pct(d.show_rate):>7} "
+              f"{pct(d.confirmation_rate):>7} {d.cancelled:>6} {pct(d.utilisation):>7}")
+    return 0
+
+
 def _status_command(action_name: str) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         from planner.booking.lifecycle import Action
@@ -540,6 +577,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--appointment", required=True, help="appointment number")
     p.add_argument("--out", required=True, help="folder to write the HTML pages and the pick-list CSV to")
     p.set_defaults(func=cmd_forms)
+
+    p = sub.add_parser("report", help="the manager's booking report (R12): per day and in total")
+    _add_db(p)
+    p.add_argument("--dealer", help="dealer code (needed when the database holds several)")
+    p.add_argument("--from", dest="start", type=_date, required=True)
+    p.add_argument("--to", type=_date, required=True)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("reschedule", help="move a booking to another time in one transaction")
     _add_db(p)

@@ -921,3 +921,17 @@ def appointment_parties(conn: Connection, dealer_id: int,
     vehicle = Vehicle(row.vin, row.plate, row.customer_no, row.model, Powertrain(row.powertrain), row.sale_date,
                       row.warranty_end_date, row.warranty_end_km)
     return appointment, customer, vehicle
+
+
+def appointment_summaries(conn: Connection, dealer_id: int, start: date,
+                          end: date) -> list[tuple[date, str, str, bool]]:
+    """(local day, status, origin, has planned jobs) of every appointment arriving from
+    `start` to `end` inclusive."""
+    a, j = t.appointments, t.appointment_jobs
+    zone = _dealer_zone(conn, dealer_id)
+    lo = datetime.combine(start, time(0), tzinfo=zone)
+    hi = datetime.combine(end + timedelta(days=1), time(0), tzinfo=zone)
+    planned = select(j.c.appointment_id).where(j.c.dealer_id == dealer_id).distinct().scalar_subquery()
+    rows = conn.execute(select(a.c.slot_start, a.c.status, a.c.origin, a.c.id.in_(planned).label("planned"))
+                        .where((a.c.dealer_id == dealer_id) & (a.c.slot_start >= lo) & (a.c.slot_start < hi))).all()
+    return [(r.slot_start.astimezone(zone).date(), r.status, r.origin, bool(r.planned)) for r in rows]
