@@ -452,6 +452,50 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_confirmations(args: argparse.Namespace) -> int:
+    from planner.booking.confirmations import Booked, tasks_for, unconfirmed
+    from planner.solver.loader import planning_today
+    from planner.storage import load_dealership
+    from planner.storage.repository import call_outcomes, confirmation_rows
+
+    engine = open_database(args.db)
+    with engine.connect() as conn:
+        dealer_id = find_dealer_id(conn, args.dealer)
+        dealership = load_dealership(conn, dealer_id)
+        zone = dealership.dealer.zone
+        day = args.date or planning_today(conn, dealer_id, dealership)
+        rows = confirmation_rows(conn, dealer_id, day, day + timedelta(days=4))
+        outcomes = call_outcomes(conn, dealer_id)
+    now = args.now or max(datetime.now(zone), datetime.combine(day, datetime.min.time(), tzinfo=zone))
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=zone)
+    booked = [Booked(*r) for r in rows]
+    tasks = [t for t in tasks_for(booked, outcomes, now) if t.due_at.astimezone(zone).date() == day]
+    flagged = unconfirmed(booked, now)
+    if args.json:
+        print(json.dumps({"date": day.isoformat(), "tasks": [t.as_json() for t in tasks],
+                          "unconfirmed": [b.appointment_no for b in flagged]}, ensure_ascii=False, indent=1))
+        return 0
+    print(tr("cli.confirmations_header", args.lang, day=day, n=len(tasks), open=sum(t.outcome is None for t in tasks)))
+    for t in tasks:
+        state = t.outcome or (tr("cli.overdue", args.lang) if t.overdue else tr("cli.to_do", args.lang))
+        print(f"  {t.due_at:%H:%M} {t.stage.value:>3} {t.owner:<16} {t.appointment_no} {t.plate:<10} "
+              f"{t.arrival:%m-%d %H:%M}  {state}")
+    print(tr("cli.unconfirmed", args.lang, n=len(flagged), ids=", ".join(b.appointment_no for b in flagged[:20])))
+    return 0
+
+
+def cmd_call(args: argparse.Namespace) -> int:
+    from planner.booking.service import record_call
+
+    engine = open_database(args.db)
+    with engine.connect() as conn:
+        dealer_id = find_dealer_id(conn, args.dealer)
+    status = record_call(engine, dealer_id, args.booking, args.stage, args.outcome, args.actor, args.note or "")
+    print(tr("cli.status_now", args.lang, booking=args.booking, status=status.value))
+    return 0
+
+
 def _status_command(action_name: str) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         from planner.booking.lifecycle import Action
@@ -585,6 +629,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", type=_date, required=True)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("confirmations", help="confirmation calls due on a day (R16): 72 h, 24 h, 1 h before")
+    _add_db(p)
+    p.add_argument("--dealer", help="dealer code (needed when the database holds several)")
+    p.add_argument("--date", type=_date, help="day the calls are due (default: today)")
+    p.add_argument("--now", type=_moment, help="the time to judge overdue calls by (default: now)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_confirmations)
+
+    p = sub.add_parser("call", help="record a confirmation call's outcome (confirmed confirms the booking)")
+    _add_db(p)
+    p.add_argument("--dealer", help="dealer code (needed when the database holds several)")
+    p.add_argument("--booking", required=True)
+    p.add_argument("--stage", required=True, choices=["72h", "24h", "1h"])
+    p.add_argument("--outcome", required=True, choices=["confirmed", "no_answer", "wants_other_time",
+                                                         "wants_to_cancel"])
+    p.add_argument("--note")
+    p.add_argument("--actor", default="desk")
+    p.set_defaults(func=cmd_call)
 
     p = sub.add_parser("reschedule", help="move a booking to another time in one transaction")
     _add_db(p)

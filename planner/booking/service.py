@@ -279,3 +279,24 @@ def book_hold(engine: Engine, dealer_id: int, appointment_no: str, actor: str = 
               now: datetime | None = None) -> AppointmentStatus:
     """Turn a hold into a booking (refused with a clear message once it has expired)."""
     return change_status(engine, dealer_id, appointment_no, Action.BOOK, actor, "hold booked", now)
+
+
+def record_call(engine: Engine, dealer_id: int, appointment_no: str, stage: str, outcome: str,
+                actor: str = "desk", note: str = "", now: datetime | None = None) -> AppointmentStatus:
+    """Record a confirmation call (R16); a confirmed call confirms a booked appointment."""
+    from planner.booking.confirmations import Outcome, Stage
+
+    stage_v, outcome_v = Stage(stage), Outcome(outcome)
+    with engine.begin() as conn:
+        lock_dealer_bookings(conn, dealer_id)
+        at = now or datetime.now(load_dealership(conn, dealer_id).dealer.zone)
+        current = appointment_status(conn, dealer_id, appointment_no)
+        if current is None:
+            raise PlannerError("error.unknown_appointment", appointment=appointment_no)
+        new = current
+        if outcome_v is Outcome.CONFIRMED and current is AppointmentStatus.BOOKED:
+            new = next_status(current, Action.CONFIRM, appointment_no)
+            mark_appointment(conn, dealer_id, appointment_no, at=at, status=new)
+        add_event(conn, dealer_id, appointment_no, at=at, actor=actor, action=f"call_{stage_v.value}",
+                  from_status=current, to_status=new, detail=f"{outcome_v.value} {note}".strip())
+        return new

@@ -935,3 +935,29 @@ def appointment_summaries(conn: Connection, dealer_id: int, start: date,
     rows = conn.execute(select(a.c.slot_start, a.c.status, a.c.origin, a.c.id.in_(planned).label("planned"))
                         .where((a.c.dealer_id == dealer_id) & (a.c.slot_start >= lo) & (a.c.slot_start < hi))).all()
     return [(r.slot_start.astimezone(zone).date(), r.status, r.origin, bool(r.planned)) for r in rows]
+
+
+def confirmation_rows(conn: Connection, dealer_id: int, start: date,
+                      end: date) -> list[tuple[str, str, datetime, datetime, str]]:
+    """(number, plate, arrival, created, status) of booked or confirmed appointments
+    arriving from `start` to `end`."""
+    a, v = t.appointments, t.vehicles
+    zone = _dealer_zone(conn, dealer_id)
+    lo = datetime.combine(start, time(0), tzinfo=zone)
+    hi = datetime.combine(end + timedelta(days=1), time(0), tzinfo=zone)
+    rows = conn.execute(select(a.c.appointment_no, v.c.plate, a.c.slot_start, a.c.created_at, a.c.status)
+                        .join(v, v.c.id == a.c.vehicle_id)
+                        .where((a.c.dealer_id == dealer_id) & (a.c.slot_start >= lo) & (a.c.slot_start < hi)
+                               & a.c.status.in_(("booked", "confirmed")))
+                        .order_by(a.c.slot_start)).all()
+    return [(r.appointment_no, r.plate, r.slot_start.astimezone(zone), r.created_at.astimezone(zone), r.status)
+            for r in rows]
+
+
+def call_outcomes(conn: Connection, dealer_id: int) -> dict[tuple[str, str], str]:
+    """(appointment number, stage) -> outcome of the confirmation calls recorded."""
+    e, a = t.appointment_events, t.appointments
+    rows = conn.execute(select(a.c.appointment_no, e.c.action, e.c.detail).join(a, a.c.id == e.c.appointment_id)
+                        .where((e.c.dealer_id == dealer_id) & e.c.action.like("call_%"))
+                        .order_by(e.c.id)).all()
+    return {(r.appointment_no, r.action.removeprefix("call_")): r.detail.split(" ")[0] for r in rows}
