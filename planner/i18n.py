@@ -420,6 +420,12 @@ TEXT: dict[str, dict[str, str]] = {
     "error.unknown_appointment": {"zh": "没有预约 {appointment}", "en": "no appointment {appointment}"},
     "error.bad_transition": {"zh": "预约 {appointment} 当前状态为“{status}”，不能执行“{action}”",
                              "en": "appointment {appointment} is {status}: it cannot {action}"},
+    "error.idempotency_mismatch": {"zh": "幂等键 {idem} 已用于另一个预约请求（{booking}）：请换一个键",
+                                   "en": "idempotency key {idem} was used for another request ({booking}): "
+                                         "use a new key"},
+    "error.off_grid": {"zh": "{when} 不在 {grid} 分钟的预约时间格上",
+                       "en": "{when} is not on the {grid}-minute booking grid"},
+    "error.closed_at": {"zh": "{when} 门店不营业", "en": "the workshop is closed at {when}"},
     "error.bad_hold": {"zh": "保留时间须在 1 到 120 分钟之间，而不是 {minutes}",
                        "en": "a hold lasts 1 to 120 minutes, not {minutes}"},
     "error.hold_expired": {"zh": "预约 {appointment} 的保留已过期，时段已释放",

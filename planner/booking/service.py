@@ -22,6 +22,7 @@ from planner.domain import (
     AppointmentOrigin,
     AppointmentStatus,
     Booking,
+    Dealership,
     FlexibleWindow,
     ScheduledJob,
     WalkInReserve,
@@ -133,6 +134,7 @@ def _make(engine: Engine, dealer_id: int, request: BookingRequest, now: datetime
         if request.origin is AppointmentOrigin.ACTIVE and not request.origin_rule:
             raise PlannerError("error.active_needs_rule")
         day = arrival.astimezone(zone).date()
+        _bookable(dealership, arrival)
         policy = policy or WalkInPolicy()
         reserve, expected = (walk_in_load(conn, dealer_id, dealership, today, day, 1, policy)
                              if policy.quantile is not None else (None, None))
@@ -147,6 +149,11 @@ def _make(engine: Engine, dealer_id: int, request: BookingRequest, now: datetime
                     earlier = load_booking(conn, dealer_id, done)
                     if earlier is None:
                         raise PlannerError("error.idempotent_gone", idem=request.idempotency_key, booking=done)
+                    if (_plate_key(earlier.plate) != _plate_key(vehicle.plate) or earlier.arrival != arrival
+                            or earlier.request.op_codes != work.op_codes):
+                        # the same key for another request is a caller's mistake, not a retry
+                        raise PlannerError("error.idempotency_mismatch", idem=request.idempotency_key,
+                                           booking=done)
                     return BookingResult(earlier, replayed=True)
             origin, rule = request.origin, request.origin_rule
             vin, customer_no = vehicle.vin, vehicle.customer_no
@@ -175,14 +182,34 @@ def _make(engine: Engine, dealer_id: int, request: BookingRequest, now: datetime
             add_event(conn, dealer_id, booking_id, at=now, actor=request.actor, action=action,
                       from_status=None, to_status=status, detail=detail)
             for other in moved:
+                kept = appointment_status(conn, dealer_id, other.booking_id) or AppointmentStatus.BOOKED
                 add_event(conn, dealer_id, other.booking_id, at=now, actor=request.actor, action="reassign",
-                          from_status=None, to_status=AppointmentStatus.BOOKED,
+                          from_status=kept, to_status=kept,
                           detail=f"to make room for {booking_id}: "
                                  + ", ".join(f"{j.technician}/{j.bay}" for j in other.jobs))
             return BookingResult(booking, replayed=False, moved=tuple(moved))
     except SlotTaken as taken:
         raise SlotTaken(arrival, _next_option(engine, dealer_id, today, reserve, expected, work, arrival,
                                               vehicle.plate)) from taken
+
+
+def _plate_key(plate: str) -> str:
+    return "".join(ch for ch in plate.upper() if ch.isalnum())
+
+
+def _bookable(dealership: Dealership, arrival: datetime) -> None:
+    """A time the desk could ever offer: an open day, within hours, on the booking grid."""
+    from planner.domain import DealerCalendar
+
+    local = arrival.astimezone(dealership.dealer.zone)
+    grid = dealership.dealer.booking_grid_minutes
+    minute = local.hour * 60 + local.minute
+    if local.second or local.microsecond or minute % grid:
+        raise PlannerError("error.off_grid", when=local.isoformat(timespec="minutes"), grid=grid)
+    calendar = DealerCalendar(dealership.dealer)
+    hours = calendar.hours_on(local.date()) if calendar.is_open(local.date()) else None
+    if hours is None or not hours.start <= local.time() < hours.end:
+        raise PlannerError("error.closed_at", when=local.isoformat(timespec="minutes"))
 
 
 def _expire_holds(conn: Connection, dealer_id: int, now: datetime) -> None:
