@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import sys
+import types
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from multiprocessing.queues import Queue
@@ -238,7 +240,11 @@ def _database_of(engine: Engine) -> tuple[str, str | None]:
     return url, schema
 
 
-def test_racing_processes_cannot_both_take_the_last_slot(engine: Engine, dealer_id: int) -> None:
+def test_racing_processes_cannot_both_take_the_last_slot(engine: Engine, dealer_id: int,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # a spawned process re-runs the parent's __main__; after Streamlit's AppTest that is
+    # app.py, so give the children an empty one (the worker is importable from tests/)
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     slot = at(DEC1, "10:00")
     url, schema = _database_of(engine)
     ctx = multiprocessing.get_context("spawn")
