@@ -1,12 +1,12 @@
-"""Run the benchmarks: `python -m benchmarks [NAME ...]` (or `make bench`); names: demo, forecast, solver."""
+"""Run the benchmarks: `python -m benchmarks [NAME ...]` (or `make bench`); names: demo, forecast, solver, booking."""
 
 from __future__ import annotations
 
 import sys
 
-from benchmarks import bench_demo, bench_forecast, bench_solver
+from benchmarks import bench_booking, bench_demo, bench_forecast, bench_solver
 
-BENCHMARKS = {"demo": bench_demo, "forecast": bench_forecast, "solver": bench_solver}
+BENCHMARKS = {"demo": bench_demo, "forecast": bench_forecast, "solver": bench_solver, "booking": bench_booking}
 
 if __name__ == "__main__":
     for name in sys.argv[1:] or list(BENCHMARKS):

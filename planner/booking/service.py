@@ -88,11 +88,15 @@ class BookingResult:
     moved: tuple[Booking, ...] = ()  # other bookings whose technician or bay changed to make room
 
 
+WalkIns = tuple[WalkInReserve | None, dict[date, tuple[float, ...]] | None]
+
+
 def book(engine: Engine, dealer_id: int, request: BookingRequest, now: datetime | None = None,
-         policy: WalkInPolicy | None = None) -> BookingResult:
+         policy: WalkInPolicy | None = None, walk_ins: WalkIns | None = None) -> BookingResult:
     """Book `request` at its arrival time, or raise SlotTaken (with the next option) when
-    it does not fit, or a PlannerError naming what is wrong with the request."""
-    return _make(engine, dealer_id, request, now, policy, None, None)
+    it does not fit, or a PlannerError naming what is wrong with the request. `walk_ins`
+    (reserve, expected load) saves the forecast when the caller keeps it (an app does)."""
+    return _make(engine, dealer_id, request, now, policy, None, None, walk_ins)
 
 
 def hold(engine: Engine, dealer_id: int, request: BookingRequest, minutes: int = HOLD_MINUTES,
@@ -117,7 +121,8 @@ def reschedule(engine: Engine, dealer_id: int, appointment_no: str, arrival: dat
 
 
 def _make(engine: Engine, dealer_id: int, request: BookingRequest, now: datetime | None,
-          policy: WalkInPolicy | None, hold_for: timedelta | None, replaces: str | None) -> BookingResult:
+          policy: WalkInPolicy | None, hold_for: timedelta | None, replaces: str | None,
+          walk_ins: WalkIns | None = None) -> BookingResult:
     with engine.connect() as conn:  # outside the lock: validation and the forecast
         dealership = load_dealership(conn, dealer_id)
         zone = dealership.dealer.zone
@@ -136,8 +141,11 @@ def _make(engine: Engine, dealer_id: int, request: BookingRequest, now: datetime
         day = arrival.astimezone(zone).date()
         _bookable(dealership, arrival)
         policy = policy or WalkInPolicy()
-        reserve, expected = (walk_in_load(conn, dealer_id, dealership, today, day, 1, policy)
-                             if policy.quantile is not None else (None, None))
+        if walk_ins is not None:
+            reserve, expected = walk_ins
+        else:
+            reserve, expected = (walk_in_load(conn, dealer_id, dealership, today, day, 1, policy)
+                                 if policy.quantile is not None else (None, None))
     status = AppointmentStatus.HOLD if hold_for is not None else AppointmentStatus.BOOKED
     try:
         with engine.begin() as conn:
@@ -258,15 +266,23 @@ def _decide(snapshot: CapacitySnapshot, work: WorkRequest, arrival: datetime, bo
 
 
 def _verify(snapshot: CapacitySnapshot, booking: Booking, moved: list[Booking]) -> None:
-    """The independent checker must find no breach the booking would add."""
-    def faults(bookings: list[Booking]) -> set[tuple[str, str]]:
-        return {(v.rule, v.booking_id) for v in check_plan(snapshot.dealership, bookings, today=snapshot.today,
-                                                           reserve=snapshot.reserve)}
-
+    """The independent checker must find no breach the booking would add. The walk-in
+    reserve is a rule of one day, so it is checked on the booking's day only (it is the
+    slow rule); every other rule on the whole book (parts are shared across days)."""
     ids = {b.booking_id for b in moved}
-    before = faults(list(snapshot.bookings))
-    after = faults([b for b in snapshot.bookings if b.booking_id not in ids] + moved + [booking])
-    added = sorted(after - before)
+    after_book = [b for b in snapshot.bookings if b.booking_id not in ids] + moved + [booking]
+    day = booking.arrival.astimezone(snapshot.zone).date()
+
+    def faults(bookings: list[Booking]) -> set[tuple[str, str]]:
+        found = {(v.rule, v.booking_id) for v in check_plan(snapshot.dealership, bookings, today=snapshot.today)}
+        if snapshot.reserve.by_day:
+            same_day = [b for b in bookings if b.arrival.astimezone(snapshot.zone).date() == day]
+            found |= {(v.rule, v.booking_id) for v in check_plan(snapshot.dealership, same_day,
+                                                                 today=snapshot.today, reserve=snapshot.reserve)
+                      if v.rule == "walk_in_reserve"}
+        return found
+
+    added = sorted(faults(after_book) - faults(list(snapshot.bookings)))
     if added:
         raise PlannerError("error.checker_refused", detail="; ".join(f"{r} ({b})" for r, b in added[:5]))
 

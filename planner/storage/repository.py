@@ -763,8 +763,9 @@ def find_vehicle(conn: Connection, dealer_id: int, plate: str) -> Vehicle | None
     if not key:
         return None
     v_, c_ = t.vehicles, t.customers
-    rows = conn.execute(select(v_, c_.c.customer_no).join(c_, c_.c.id == v_.c.customer_id)
-                        .where(v_.c.dealer_id == dealer_id)).all()
+    query = select(v_, c_.c.customer_no).join(c_, c_.c.id == v_.c.customer_id).where(v_.c.dealer_id == dealer_id)
+    exact = conn.execute(query.where(v_.c.plate == plate.strip())).all()  # the usual case, without a scan
+    rows = exact or conn.execute(query).all()
     for v in rows:
         if _plate_key(v.plate) == key:
             return Vehicle(v.vin, v.plate, v.customer_no, v.model, Powertrain(v.powertrain), v.sale_date,
