@@ -388,7 +388,7 @@ def cmd_board(args: argparse.Namespace) -> int:
 
 
 def cmd_forms(args: argparse.Namespace) -> int:
-    from planner.booking.copies import four_copies, pick_list_csv, render_html
+    from planner.booking.copies import four_copies, pick_list_csv, render_html, repair_order_draft
     from planner.storage import load_dealership
     from planner.storage.repository import appointment_parties, load_booking
 
@@ -403,7 +403,9 @@ def cmd_forms(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for copy in four_copies(dealership, parties[0], booking, parties[1], parties[2], args.lang):
+    documents = [*four_copies(dealership, parties[0], booking, parties[1], parties[2], args.lang),
+                 repair_order_draft(dealership, parties[0], booking, parties[1], parties[2], args.lang)]
+    for copy in documents:
         path = out / f"{args.appointment}-{copy.kind}.html"
         path.write_text(render_html(copy, dealership.dealer.name, args.lang), encoding="utf-8")
         written.append(path)
@@ -615,7 +617,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_board)
 
-    p = sub.add_parser("forms", help="the four copies of a booking (R4): customer service, advisor, parts, workshop")
+    p = sub.add_parser("forms", help="the four copies of a booking (R4) and the repair-order draft (R17)")
     _add_db(p)
     p.add_argument("--dealer", help="dealer code (needed when the database holds several)")
     p.add_argument("--appointment", required=True, help="appointment number")

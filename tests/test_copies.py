@@ -88,3 +88,13 @@ def test_pages_are_printable_and_translated() -> None:
     en = render_html(four_copies(d, appointment, booking, customer, vehicle, "en")[0], "Pengcheng", "en")
     assert "预约登记单" in zh and "请携带" in zh and "Booking (customer service copy)" in en
     assert "<script" not in zh
+
+
+def test_the_repair_order_draft_lists_labour_parts_and_totals() -> None:
+    from planner.booking.copies import repair_order_draft
+
+    d, appointment, booking, customer, vehicle = booked()
+    draft = repair_order_draft(d, appointment, booking, customer, vehicle, "en")
+    assert [row[:2] for row in draft.table] == [("labour", "OIL"), ("labour", "ALN"), ("part", "P1")]
+    assert draft.table[2][4:] == ("2", "20.00")
+    assert "220.00" in dict(draft.fields)["Total"]  # 100 + 100 labour + 2 × 10 parts

@@ -118,6 +118,31 @@ def four_copies(dealership: Dealership, appointment: Appointment, booking: Booki
     return [service, advisor, pick, workshop]
 
 
+def repair_order_draft(dealership: Dealership, appointment: Appointment, booking: Booking, customer: Customer,
+                       vehicle: Vehicle, lang: Lang | str = Lang.ZH) -> Copy:
+    """R17: the advisor's draft repair order from the booking: each operation with its
+    standard hours and labour price, each part with its price, and the totals."""
+    def t(key: str, **values: object) -> str:
+        return tr(f"copy.{key}", lang, **values)
+
+    lines: list[tuple[str, ...]] = []
+    for code in booking.request.op_codes:
+        op = dealership.operation(code)
+        lines.append((t("line_labour"), code, op.name(lang), f"{op.standard_hours:g}", "1", f"{op.labour_price:.2f}"))
+    for req in booking.request.parts:
+        part = dealership.part(req.part_number)
+        lines.append((t("line_part"), req.part_number, part.name(lang), "", str(req.quantity),
+                      f"{part.price * req.quantity:.2f}"))
+    labour, parts = estimate(dealership, booking)
+    return Copy("repair_order_draft", t("title_ro_draft"), (
+        (t("number"), appointment.appointment_no), (t("customer"), customer.name), (t("plate"), vehicle.plate),
+        (t("model"), vehicle.model), ("VIN", vehicle.vin), (t("when"), _when(booking)),
+        (t("technician"), ", ".join(dict.fromkeys(j.technician for j in booking.jobs))),
+        (t("total"), t("estimate_value", labour=f"{labour:.2f}", parts=f"{parts:.2f}", total=f"{labour + parts:.2f}",
+                       hours=f"{booking.request.standard_hours:.1f}")),
+    ), (t("line_kind"), t("code"), t("part_name"), t("hours"), t("quantity"), t("amount")), tuple(lines))
+
+
 def render_html(copy: Copy, dealer_name: str, lang: Lang | str = Lang.ZH) -> str:
     """A printable page of one copy."""
     esc = html.escape
