@@ -306,8 +306,15 @@ def cmd_book(args: argparse.Namespace) -> int:
     engine = open_database(args.db)
     with engine.connect() as conn:
         dealer_id = find_dealer_id(conn, args.dealer)
+    checklist = []
+    for item in args.checklist or ():
+        question, sep, answer = item.partition("=")
+        if not sep or not question.strip():
+            raise ValueError(f"--checklist '{item}' should be QUESTION=ANSWER")
+        checklist.append((question.strip(), answer.strip()))
     request = BookingRequest(args.plate, tuple(c.strip() for c in args.ops.split(",") if c.strip()), args.at,
-                             AppointmentOrigin(args.origin), args.rule, args.idempotency_key, args.actor)
+                             AppointmentOrigin(args.origin), args.rule, args.idempotency_key, args.actor,
+                             concern=args.concern or "", checklist=tuple(checklist), channel=args.channel)
     policy = WalkInPolicy(quantile=None if args.no_walk_in_reserve else args.walk_in_quantile)
     try:
         if args.hold_minutes:
@@ -390,7 +397,7 @@ def cmd_board(args: argparse.Namespace) -> int:
 def cmd_forms(args: argparse.Namespace) -> int:
     from planner.booking.copies import four_copies, pick_list_csv, render_html, repair_order_draft
     from planner.storage import load_dealership
-    from planner.storage.repository import appointment_parties, load_booking
+    from planner.storage.repository import appointment_details, appointment_parties, load_booking
 
     engine = open_database(args.db)
     with engine.connect() as conn:
@@ -398,12 +405,13 @@ def cmd_forms(args: argparse.Namespace) -> int:
         dealership = load_dealership(conn, dealer_id)
         parties = appointment_parties(conn, dealer_id, args.appointment)
         booking = load_booking(conn, dealer_id, args.appointment)
+        details = appointment_details(conn, dealer_id, args.appointment)
     if parties is None or booking is None:
         raise PlannerError("error.unknown_appointment", appointment=args.appointment)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    documents = [*four_copies(dealership, parties[0], booking, parties[1], parties[2], args.lang),
+    documents = [*four_copies(dealership, parties[0], booking, parties[1], parties[2], args.lang, details),
                  repair_order_draft(dealership, parties[0], booking, parties[1], parties[2], args.lang)]
     for copy in documents:
         path = out / f"{args.appointment}-{copy.kind}.html"
@@ -495,6 +503,21 @@ def cmd_call(args: argparse.Namespace) -> int:
         dealer_id = find_dealer_id(conn, args.dealer)
     status = record_call(engine, dealer_id, args.booking, args.stage, args.outcome, args.actor, args.note or "")
     print(tr("cli.status_now", args.lang, booking=args.booking, status=status.value))
+    return 0
+
+
+def cmd_prepare(args: argparse.Namespace) -> int:
+    from planner.booking.service import prepare
+
+    engine = open_database(args.db)
+    with engine.connect() as conn:
+        dealer_id = find_dealer_id(conn, args.dealer)
+    state = prepare(engine, dealer_id, args.booking, parts_picked=args.parts_picked or None,
+                    technician_confirmed=args.technician_confirmed or None, tools_ready=args.tools_ready or None,
+                    complete=args.complete, actor=args.actor)
+    shown = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in state.items()
+             if k in ("parts_picked", "technician_confirmed", "tools_ready", "prepared_at")}
+    print(json.dumps({"booking": args.booking, **shown}, ensure_ascii=False))
     return 0
 
 
@@ -604,6 +627,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--idempotency-key", help="a retried request with the same key does not book twice")
     p.add_argument("--actor", default="desk", help="who books (for the audit log)")
     p.add_argument("--hold-minutes", type=int, help="only hold the slot this long (book it with `planner book-hold`)")
+    p.add_argument("--concern", help="the main concern, in the customer's words (R7)")
+    p.add_argument("--checklist", action="append", metavar="QUESTION=ANSWER", help="diagnosis checklist answer (R7)")
+    p.add_argument("--channel", choices=["phone", "sms", "letter"], help="how to reach the customer (R11)")
     p.add_argument("--walk-in-quantile", type=float, default=0.5)
     p.add_argument("--no-walk-in-reserve", action="store_true")
     p.add_argument("--json", action="store_true")
@@ -650,6 +676,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--note")
     p.add_argument("--actor", default="desk")
     p.set_defaults(func=cmd_call)
+
+    p = sub.add_parser("prepare", help="record preparation (R13-R15): parts picked, technician, tools; --complete")
+    _add_db(p)
+    p.add_argument("--dealer", help="dealer code (needed when the database holds several)")
+    p.add_argument("--booking", required=True)
+    p.add_argument("--parts-picked", action="store_true")
+    p.add_argument("--technician-confirmed", action="store_true")
+    p.add_argument("--tools-ready", action="store_true")
+    p.add_argument("--complete", action="store_true", help="the advisor confirms all preparation done (R15)")
+    p.add_argument("--actor", default="advisor")
+    p.set_defaults(func=cmd_prepare)
 
     p = sub.add_parser("reschedule", help="move a booking to another time in one transaction")
     _add_db(p)

@@ -417,3 +417,34 @@ def test_cli_book_replay_and_cancel(tmp_path: Path, capsys: pytest.CaptureFixtur
     finally:
         engine.dispose()
     assert [tuple(e) for e in events] == [("cli-test", "book"), ("desk", "cancel")]
+
+
+# -- what the desk learnt, and the preparation (R7, R8, R11, R15) ------------------------------
+
+
+def test_concern_checklist_channel_and_estimate_are_stored(engine: Engine, dealer_id: int) -> None:
+    from planner.storage.repository import appointment_details
+
+    result = booked(engine, dealer_id, request("10:00", concern="异响", checklist=(("when", "braking"),),
+                                               channel="sms"))
+    with engine.connect() as conn:
+        details = appointment_details(conn, dealer_id, result.booking.booking_id)
+    assert details is not None
+    assert (details["concern"], details["checklist"], details["channel"]) == ("异响", {"when": "braking"}, "sms")
+    assert details["estimated_minutes"] == 60 and details["estimated_price"] is not None
+    assert details["documents"][0] == "行驶证"
+
+
+def test_preparation_completes_only_when_every_step_is_done(engine: Engine, dealer_id: int) -> None:
+    from planner.booking.service import prepare
+
+    number = booked(engine, dealer_id, request("10:00")).booking.booking_id
+    state = prepare(engine, dealer_id, number, parts_picked=True, technician_confirmed=True, now=NOW)
+    assert state["parts_picked"] and not state["tools_ready"] and state["prepared_at"] is None
+    with pytest.raises(PlannerError) as still_open:
+        prepare(engine, dealer_id, number, complete=True, now=NOW)
+    assert "tools_ready" in str(still_open.value)
+    done = prepare(engine, dealer_id, number, tools_ready=True, complete=True, now=NOW)
+    assert done["prepared_at"] == NOW
+    with engine.connect() as conn:
+        assert [e["action"] for e in appointment_events(conn, dealer_id, number)][-1] == "prepared"

@@ -16,6 +16,7 @@ import html
 import io
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from planner.domain import (
     Appointment,
@@ -77,8 +78,10 @@ def _ops(dealership: Dealership, booking: Booking, lang: Lang | str) -> str:
 
 
 def four_copies(dealership: Dealership, appointment: Appointment, booking: Booking, customer: Customer,
-                vehicle: Vehicle, lang: Lang | str = Lang.ZH) -> list[Copy]:
-    """The customer-service, advisor, parts and workshop copies of one booking."""
+                vehicle: Vehicle, lang: Lang | str = Lang.ZH, details: dict[str, Any] | None = None) -> list[Copy]:
+    """The customer-service, advisor, parts and workshop copies of one booking; `details`
+    (concern and checklist, R7; channel, R11; preparation, R15) as stored with it."""
+    details = details or {}
     def t(key: str, **values: object) -> str:
         return tr(f"copy.{key}", lang, **values)
 
@@ -89,10 +92,17 @@ def four_copies(dealership: Dealership, appointment: Appointment, booking: Booki
     common = ((t("number"), appointment.appointment_no), (t("plate"), vehicle.plate), (t("model"), vehicle.model),
               (t("when"), _when(booking)))
     contact = customer.mobile + (f" / {customer.phone_alt}" if customer.phone_alt else "")
+    channel = details.get("channel") or customer.preferred_channel.value
+    concern = ((t("concern"), str(details.get("concern") or "-")),
+               (t("checklist"), "; ".join(f"{k}: {v}" for k, v in (details.get("checklist") or {}).items()) or "-"))
+    steps = [t(f"prep_{k}") for k in ("parts_picked", "technician_confirmed", "tools_ready") if details.get(k)]
+    prepared = details.get("prepared_at")
+    preparation = ((t("preparation"), (t("prepared_at", at=f"{prepared:%Y-%m-%d %H:%M}") if prepared
+                                        else "; ".join(steps) or t("prep_none"))),)
     service = Copy("customer_service", t("title_customer_service"), (
         *common, (t("customer"), customer.name), (t("contact"), contact),
-        (t("channel"), tr(f"channel.{customer.preferred_channel.value}", lang)), (t("origin"), origin),
-        (t("work"), _ops(dealership, booking, lang)),
+        (t("channel"), tr(f"channel.{channel}", lang)), (t("origin"), origin),
+        (t("work"), _ops(dealership, booking, lang)), *concern, *preparation,
         (t("estimate"), t("estimate_value", labour=f"{labour:.2f}", parts=f"{parts:.2f}",
                           total=f"{labour + parts:.2f}", hours=f"{hours:.1f}")),
         (t("documents"), "; ".join(documents_to_bring(dealership, booking, vehicle, lang))),
@@ -100,8 +110,8 @@ def four_copies(dealership: Dealership, appointment: Appointment, booking: Booki
     tools = sorted({tr(key, lang) for job in booking.jobs for k, key in TOOLS.items()
                     if k in (job.spec.skill, job.spec.bay_type)})
     advisor = Copy("advisor", t("title_advisor"), (
-        *common, (t("customer"), customer.name), (t("work"), _ops(dealership, booking, lang)),
-        (t("tools"), "; ".join(tools) or t("tools_standard")),
+        *common, (t("customer"), customer.name), (t("work"), _ops(dealership, booking, lang)), *concern,
+        *preparation, (t("tools"), "; ".join(tools) or t("tools_standard")),
         (t("technical_data"), t("technical_data_value", model=vehicle.model, vin=vehicle.vin)),
     ), (t("job"), t("technician"), t("skill"), t("bay"), t("from_to")), tuple(
         (str(i), j.technician, tr(f"skill.{j.spec.skill.value}", lang), j.bay, f"{j.start:%H:%M}–{j.end:%H:%M}")

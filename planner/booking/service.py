@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Connection, Engine
 
+from planner.booking.copies import documents_to_bring, estimate
 from planner.booking.lifecycle import Action, next_status
 from planner.domain import (
     Appointment,
@@ -50,6 +51,8 @@ from planner.storage.repository import (
     mark_appointment,
     next_appointment_no,
     save_bookings,
+    set_appointment_details,
+    set_preparation,
     update_booking_plans,
 )
 
@@ -79,6 +82,9 @@ class BookingRequest:
     idempotency_key: str | None = None
     actor: str = "desk"
     flexible: FlexibleWindow | None = None
+    concern: str = ""  # R7: the main concern, in the customer's words
+    checklist: tuple[tuple[str, str], ...] = ()  # R7: diagnosis checklist answers
+    channel: str | None = None  # R11: how to reach the customer for reminders (phone, sms, letter)
 
 
 @dataclass(frozen=True)
@@ -180,6 +186,12 @@ def _make(engine: Engine, dealer_id: int, request: BookingRequest, now: datetime
             update_booking_plans(conn, dealer_id, list(moved))
             mark_appointment(conn, dealer_id, booking_id, at=now, idempotency_key=request.idempotency_key,
                              hold_expires_at=now + hold_for if hold_for is not None else None)
+            labour, parts = estimate(snapshot.dealership, booking)
+            set_appointment_details(
+                conn, dealer_id, booking_id, concern=request.concern, checklist=dict(request.checklist),
+                channel=request.channel, documents=documents_to_bring(snapshot.dealership, booking, vehicle, "zh"),
+                estimated_minutes=round((booking.end - booking.arrival).total_seconds() / 60),
+                estimated_price=labour + parts)
             action = "hold" if hold_for is not None else Action.BOOK.value
             detail = f"{booking.arrival.isoformat()} {','.join(work.op_codes)}"
             if replaces is not None:
@@ -343,3 +355,33 @@ def record_call(engine: Engine, dealer_id: int, appointment_no: str, stage: str,
         add_event(conn, dealer_id, appointment_no, at=at, actor=actor, action=f"call_{stage_v.value}",
                   from_status=current, to_status=new, detail=f"{outcome_v.value} {note}".strip())
         return new
+
+
+def prepare(engine: Engine, dealer_id: int, appointment_no: str, *, parts_picked: bool | None = None,
+            technician_confirmed: bool | None = None, tools_ready: bool | None = None, complete: bool = False,
+            actor: str = "advisor", now: datetime | None = None) -> dict[str, object]:
+    """Record preparation (R13 parts picked, R14 technician, tools and data lined up); with
+    `complete`, the advisor confirms all of it done (R15), which the manager's and customer
+    service's views then show. Refused while a step is still open."""
+    from planner.storage.repository import appointment_details
+
+    with engine.begin() as conn:
+        lock_dealer_bookings(conn, dealer_id)
+        status = appointment_status(conn, dealer_id, appointment_no)
+        if status is None:
+            raise PlannerError("error.unknown_appointment", appointment=appointment_no)
+        if status not in (AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED):
+            raise PlannerError("error.not_preparable", appointment=appointment_no, status=status.value)
+        at = now or datetime.now(load_dealership(conn, dealer_id).dealer.zone)
+        set_preparation(conn, dealer_id, appointment_no, parts_picked=parts_picked,
+                        technician_confirmed=technician_confirmed, tools_ready=tools_ready)
+        steps = appointment_details(conn, dealer_id, appointment_no) or {}
+        done = [k for k in ("parts_picked", "technician_confirmed", "tools_ready") if steps.get(k)]
+        if complete:
+            missing = [k for k in ("parts_picked", "technician_confirmed", "tools_ready") if not steps.get(k)]
+            if missing:
+                raise PlannerError("error.preparation_open", appointment=appointment_no, steps=", ".join(missing))
+            set_preparation(conn, dealer_id, appointment_no, complete_at=at)
+        add_event(conn, dealer_id, appointment_no, at=at, actor=actor, action="prepared" if complete else "prepare",
+                  from_status=status, to_status=status, detail=", ".join(done))
+        return appointment_details(conn, dealer_id, appointment_no) or {}

@@ -962,3 +962,54 @@ def call_outcomes(conn: Connection, dealer_id: int) -> dict[tuple[str, str], str
                         .where((e.c.dealer_id == dealer_id) & e.c.action.like("call_%"))
                         .order_by(e.c.id)).all()
     return {(r.appointment_no, r.action.removeprefix("call_")): r.detail.split(" ")[0] for r in rows}
+
+
+def set_appointment_details(conn: Connection, dealer_id: int, appointment_no: str, *, concern: str,
+                            checklist: dict[str, str], channel: str | None, documents: list[str],
+                            estimated_minutes: int, estimated_price: Decimal) -> None:
+    """What the desk learnt on the call (R7, R11) and the estimate (R8)."""
+    import json
+
+    a = t.appointments
+    conn.execute(update(a).where((a.c.dealer_id == dealer_id) & (a.c.appointment_no == appointment_no)).values(
+        concern=concern or None, checklist=json.dumps(checklist, ensure_ascii=False) if checklist else None,
+        contact_channel=channel, documents=";".join(documents) or None, estimated_minutes=estimated_minutes,
+        estimated_price=estimated_price))
+
+
+def appointment_details(conn: Connection, dealer_id: int, appointment_no: str) -> dict[str, Any] | None:
+    """Concern, checklist, channel, documents, estimate and preparation of an appointment."""
+    import json
+
+    a = t.appointments
+    row = conn.execute(select(a.c.concern, a.c.checklist, a.c.contact_channel, a.c.documents,
+                              a.c.estimated_minutes, a.c.estimated_price, a.c.prep_parts_picked,
+                              a.c.prep_technician_confirmed, a.c.prep_tools_ready, a.c.prep_complete_at)
+                       .where((a.c.dealer_id == dealer_id) & (a.c.appointment_no == appointment_no))).first()
+    if row is None:
+        return None
+    zone = _dealer_zone(conn, dealer_id)
+    return {
+        "concern": row.concern or "", "checklist": json.loads(row.checklist) if row.checklist else {},
+        "channel": row.contact_channel, "documents": row.documents.split(";") if row.documents else [],
+        "estimated_minutes": row.estimated_minutes,
+        "estimated_price": Decimal(row.estimated_price) if row.estimated_price is not None else None,
+        "parts_picked": bool(row.prep_parts_picked), "technician_confirmed": bool(row.prep_technician_confirmed),
+        "tools_ready": bool(row.prep_tools_ready),
+        "prepared_at": row.prep_complete_at.astimezone(zone) if row.prep_complete_at else None,
+    }
+
+
+def set_preparation(conn: Connection, dealer_id: int, appointment_no: str, *, parts_picked: bool | None = None,
+                    technician_confirmed: bool | None = None, tools_ready: bool | None = None,
+                    complete_at: datetime | None = None) -> None:
+    """Record preparation steps (R13–R15); None leaves a step as it is."""
+    values: dict[str, Any] = {}
+    for column, value in (("prep_parts_picked", parts_picked), ("prep_technician_confirmed", technician_confirmed),
+                          ("prep_tools_ready", tools_ready), ("prep_complete_at", complete_at)):
+        if value is not None:
+            values[column] = value
+    if values:
+        a = t.appointments
+        conn.execute(update(a).where((a.c.dealer_id == dealer_id) & (a.c.appointment_no == appointment_no))
+                     .values(**values))

@@ -348,6 +348,17 @@ appointments = Table(
     Column("idempotency_key", String(80), nullable=True),  # a retried booking request finds its booking
     Column("updated_at", UTCDateTime, nullable=True),
     Column("hold_expires_at", UTCDateTime, nullable=True),  # a hold not booked by then gives its slot back
+    # what the desk learnt on the call (R7, R8, R11) and the preparation (R15), migration 0005
+    Column("concern", Text, nullable=True),
+    Column("checklist", Text, nullable=True),  # JSON object: diagnosis checklist answers
+    Column("contact_channel", String(8), nullable=True),
+    Column("documents", Text, nullable=True),  # ";"-separated, in the dealer's language
+    Column("estimated_minutes", Integer, nullable=True),
+    Column("estimated_price", MONEY, nullable=True),
+    Column("prep_parts_picked", Boolean, nullable=True),
+    Column("prep_technician_confirmed", Boolean, nullable=True),
+    Column("prep_tools_ready", Boolean, nullable=True),
+    Column("prep_complete_at", UTCDateTime, nullable=True),
     UniqueConstraint("dealer_id", "appointment_no"),
     UniqueConstraint("dealer_id", "idempotency_key", name="uq_appointments_idempotency"),
     Index("ix_appointments_dealer_slot", "dealer_id", "slot_start"),
