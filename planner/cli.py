@@ -521,6 +521,28 @@ def cmd_prepare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_waitlist(args: argparse.Namespace) -> int:
+    from planner.booking.service import join_waitlist
+    from planner.storage.repository import waiting
+
+    engine = open_database(args.db)
+    with engine.connect() as conn:
+        dealer_id = find_dealer_id(conn, args.dealer)
+    if args.plate:
+        if not (args.ops and args.start and args.end):
+            raise ValueError("joining the waitlist needs --plate, --ops, --from and --to")
+        entry = join_waitlist(engine, dealer_id, args.plate, tuple(c.strip() for c in args.ops.split(",") if c.strip()),
+                              args.start, args.end, args.actor)
+        print(tr("cli.waitlisted", args.lang, entry=entry))
+        return 0
+    with engine.connect() as conn:
+        entries = waiting(conn, dealer_id, status=None)
+    print(json.dumps([{**e, "op_codes": list(e["op_codes"]),
+                       **{k: e[k].isoformat() for k in ("wished_from", "wished_to", "created_at")}} for e in entries],
+                     ensure_ascii=False, indent=1))
+    return 0
+
+
 def _status_command(action_name: str) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         from planner.booking.lifecycle import Action
@@ -687,6 +709,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--complete", action="store_true", help="the advisor confirms all preparation done (R15)")
     p.add_argument("--actor", default="advisor")
     p.set_defaults(func=cmd_prepare)
+
+    p = sub.add_parser("waitlist", help="wait for a full time (--plate --ops --from --to), or list the waitlist")
+    _add_db(p)
+    p.add_argument("--dealer", help="dealer code (needed when the database holds several)")
+    p.add_argument("--plate")
+    p.add_argument("--ops", help="operation codes, comma-separated")
+    p.add_argument("--from", dest="start", type=_moment, help="start of the wished window, ISO 8601")
+    p.add_argument("--to", dest="end", type=_moment, help="end of the wished window, ISO 8601")
+    p.add_argument("--actor", default="desk")
+    p.set_defaults(func=cmd_waitlist)
 
     p = sub.add_parser("reschedule", help="move a booking to another time in one transaction")
     _add_db(p)

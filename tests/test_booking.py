@@ -448,3 +448,25 @@ def test_preparation_completes_only_when_every_step_is_done(engine: Engine, deal
     assert done["prepared_at"] == NOW
     with engine.connect() as conn:
         assert [e["action"] for e in appointment_events(conn, dealer_id, number)][-1] == "prepared"
+
+
+# -- the waitlist ---------------------------------------------------------------------------------------
+
+
+def test_a_cancellation_offers_the_freed_time_to_the_waitlist_first(engine: Engine, dealer_id: int) -> None:
+    from planner.booking.service import join_waitlist
+    from planner.storage.repository import waiting
+
+    first = booked(engine, dealer_id, request("10:00"))
+    with pytest.raises(SlotTaken):
+        booked(engine, dealer_id, request("10:00", car=1))
+    entry = join_waitlist(engine, dealer_id, PLATES[1], ("OIL",), at(DEC1, "10:00"), at(DEC1, "10:30"), now=NOW)
+    change_status(engine, dealer_id, first.booking.booking_id, Action.CANCEL, now=NOW)
+    with engine.connect() as conn:
+        [offer] = waiting(conn, dealer_id, status="offered")
+        held = load_booking(conn, dealer_id, str(offer["offered_booking"]))
+        assert offer["id"] == entry and held is not None and held.arrival == at(DEC1, "10:00")
+        assert held.plate == PLATES[1]
+        assert appointment_status(conn, dealer_id, held.booking_id) is S.HOLD
+    with pytest.raises(SlotTaken):  # the freed time went to the waiting caller, not to the next caller
+        booked(engine, dealer_id, request("10:00", car=2))

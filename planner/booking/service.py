@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Connection, Engine
 
 from planner.booking.copies import documents_to_bring, estimate
-from planner.booking.lifecycle import Action, next_status
+from planner.booking.lifecycle import Action, next_status, releases_capacity
 from planner.domain import (
     Appointment,
     AppointmentOrigin,
@@ -39,6 +39,7 @@ from planner.solver.snapshot import CapacitySnapshot, at_minute, minute_of
 from planner.solver.suggest import SlotOption, SlotRequest, suggest_slots
 from planner.storage.repository import (
     add_event,
+    add_to_waitlist,
     appointment_status,
     appointment_vehicle,
     expired_holds,
@@ -49,15 +50,18 @@ from planner.storage.repository import (
     load_dealership,
     lock_dealer_bookings,
     mark_appointment,
+    mark_waiting,
     next_appointment_no,
     save_bookings,
     set_appointment_details,
     set_preparation,
     update_booking_plans,
+    waiting,
 )
 
 DECIDE = SolverSettings(check_seconds=0.5, call_seconds=2.0)  # inside the lock: decide, do not guess
 HOLD_MINUTES = 5
+WAITLIST_HOLD_MINUTES = 120  # freed time held for a waiting caller while customer service calls them
 
 
 class SlotTaken(PlannerError):
@@ -327,6 +331,8 @@ def change_status(engine: Engine, dealer_id: int, appointment_no: str, action: A
         mark_appointment(conn, dealer_id, appointment_no, at=at, status=new)
         add_event(conn, dealer_id, appointment_no, at=at, actor=actor, action=action.value, from_status=current,
                   to_status=new, detail=detail)
+        if releases_capacity(new):
+            offer_to_waitlist(conn, dealer_id, at)
         return new
 
 
@@ -385,3 +391,71 @@ def prepare(engine: Engine, dealer_id: int, appointment_no: str, *, parts_picked
         add_event(conn, dealer_id, appointment_no, at=at, actor=actor, action="prepared" if complete else "prepare",
                   from_status=status, to_status=status, detail=", ".join(done))
         return appointment_details(conn, dealer_id, appointment_no) or {}
+
+
+def join_waitlist(engine: Engine, dealer_id: int, plate: str, op_codes: tuple[str, ...], wished_from: datetime,
+                  wished_to: datetime, actor: str = "desk", now: datetime | None = None) -> int:
+    """Put a caller whose wished time is full on the waitlist; freed capacity in their
+    window is offered to them first (as a hold), oldest entry first."""
+    with engine.connect() as conn:
+        dealership = load_dealership(conn, dealer_id)
+        zone = dealership.dealer.zone
+        now = now or datetime.now(zone)
+        if find_vehicle(conn, dealer_id, plate) is None:
+            raise PlannerError("error.unknown_plate", plate=plate)
+        parse_ops(dealership, list(op_codes))
+    lo = wished_from if wished_from.tzinfo else wished_from.replace(tzinfo=zone)
+    hi = wished_to if wished_to.tzinfo else wished_to.replace(tzinfo=zone)
+    if hi <= lo or hi < now:
+        raise PlannerError("error.bad_window", start=lo.isoformat(timespec="minutes"),
+                           end=hi.isoformat(timespec="minutes"))
+    with engine.begin() as conn:
+        lock_dealer_bookings(conn, dealer_id)
+        return add_to_waitlist(conn, dealer_id, plate, op_codes, lo, hi, now, actor)
+
+
+def offer_to_waitlist(conn: Connection, dealer_id: int, now: datetime) -> list[tuple[int, str]]:
+    """Inside a transaction that freed capacity: hold the first time of each waiting
+    caller's window that now fits (oldest entry first); returns (entry, hold) pairs."""
+    entries = waiting(conn, dealer_id)
+    if not entries:
+        return []
+    dealership = load_dealership(conn, dealer_id)
+    today = planning_today(conn, dealer_id, dealership)
+    snapshot = _snapshot(conn, dealer_id, today, None, None)
+    grid = snapshot.grid
+    offered = []
+    for entry in entries:
+        if entry["wished_to"] < now:
+            mark_waiting(conn, dealer_id, entry["id"], "expired")
+            continue
+        vehicle = find_vehicle(conn, dealer_id, entry["plate"])
+        if vehicle is None:
+            mark_waiting(conn, dealer_id, entry["id"], "withdrawn")
+            continue
+        work = parse_ops(dealership, list(entry["op_codes"]))
+        moment = max(entry["wished_from"], now).astimezone(snapshot.zone)
+        moment = moment.replace(second=0, microsecond=0) + timedelta(minutes=(-moment.minute) % grid)
+        while moment <= entry["wished_to"]:
+            day = moment.date()
+            try:
+                booking, moved = _decide(snapshot, work, moment, next_appointment_no(conn, dealer_id, day),
+                                         vehicle.plate, None)
+                _verify(snapshot, booking, moved)
+            except PlannerError:
+                moment += timedelta(minutes=grid)
+                continue
+            appointment = Appointment(booking.booking_id, vehicle.vin, vehicle.customer_no, now, booking.arrival,
+                                      AppointmentOrigin.PASSIVE, AppointmentStatus.HOLD)
+            save_bookings(conn, dealer_id, [(appointment, booking)])
+            update_booking_plans(conn, dealer_id, list(moved))
+            mark_appointment(conn, dealer_id, booking.booking_id, at=now,
+                             hold_expires_at=now + timedelta(minutes=WAITLIST_HOLD_MINUTES))
+            add_event(conn, dealer_id, booking.booking_id, at=now, actor="waitlist", action="hold",
+                      from_status=None, to_status=AppointmentStatus.HOLD,
+                      detail=f"offered to waitlist entry {entry['id']}")
+            mark_waiting(conn, dealer_id, entry["id"], "offered", booking.booking_id)
+            snapshot = snapshot.with_bookings([booking, *moved])
+            offered.append((entry["id"], booking.booking_id))
+            break
+    return offered

@@ -1013,3 +1013,35 @@ def set_preparation(conn: Connection, dealer_id: int, appointment_no: str, *, pa
         a = t.appointments
         conn.execute(update(a).where((a.c.dealer_id == dealer_id) & (a.c.appointment_no == appointment_no))
                      .values(**values))
+
+
+def add_to_waitlist(conn: Connection, dealer_id: int, plate: str, op_codes: Sequence[str], wished_from: datetime,
+                    wished_to: datetime, created_at: datetime, actor: str) -> int:
+    """A caller waits for a time in [wished_from, wished_to]; returns the entry's id."""
+    result = conn.execute(insert(t.waitlist).values(
+        dealer_id=dealer_id, plate=plate, op_codes=";".join(op_codes), wished_from=wished_from, wished_to=wished_to,
+        created_at=created_at, status="waiting", actor=actor))
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def waiting(conn: Connection, dealer_id: int, status: str | None = "waiting") -> list[dict[str, Any]]:
+    """Waitlist entries (oldest first), all or of one status."""
+    w = t.waitlist
+    zone = _dealer_zone(conn, dealer_id)
+    query = select(w).where(w.c.dealer_id == dealer_id)
+    if status is not None:
+        query = query.where(w.c.status == status)
+    return [{"id": r.id, "plate": r.plate, "op_codes": tuple(r.op_codes.split(";")),
+             "wished_from": r.wished_from.astimezone(zone), "wished_to": r.wished_to.astimezone(zone),
+             "created_at": r.created_at.astimezone(zone), "status": r.status, "offered_booking": r.offered_booking}
+            for r in conn.execute(query.order_by(w.c.created_at, w.c.id))]
+
+
+def mark_waiting(conn: Connection, dealer_id: int, entry_id: int, status: str,
+                 offered_booking: str | None = None) -> None:
+    """Set a waitlist entry's status (and the hold offered to it)."""
+    w = t.waitlist
+    conn.execute(update(w).where((w.c.dealer_id == dealer_id) & (w.c.id == entry_id))
+                 .values(status=status, offered_booking=offered_booking))

@@ -415,3 +415,20 @@ appointment_events = Table(
     Column("detail", Text, nullable=False, default=""),
     Index("ix_appointment_events_appointment", "appointment_id"),
 )
+
+# Callers waiting for a time that was full; freed capacity is offered to them first.
+waitlist = Table(
+    "waitlist",
+    metadata,
+    _id(),
+    _dealer_id(),
+    Column("plate", String(16), nullable=False),
+    Column("op_codes", Text, nullable=False),  # ";"-separated
+    Column("wished_from", UTCDateTime, nullable=False),
+    Column("wished_to", UTCDateTime, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("status", String(16), nullable=False),  # waiting | offered | withdrawn
+    Column("offered_booking", String(32), nullable=True),
+    Column("actor", String(64), nullable=False),
+    Index("ix_waitlist_dealer_status", "dealer_id", "status"),
+)
