@@ -396,6 +396,7 @@ def cmd_board(args: argparse.Namespace) -> int:
 
 def cmd_forms(args: argparse.Namespace) -> int:
     from planner.booking.copies import four_copies, pick_list_csv, render_html, repair_order_draft
+    from planner.booking.exports import write_table
     from planner.storage import load_dealership
     from planner.storage.repository import appointment_details, appointment_parties, load_booking
 
@@ -421,6 +422,9 @@ def cmd_forms(args: argparse.Namespace) -> int:
             csv_path = out / f"{args.appointment}-parts.csv"
             csv_path.write_text(pick_list_csv(copy), encoding="utf-8-sig")  # BOM: Excel reads the Chinese right
             written.append(csv_path)
+            xlsx_path = out / f"{args.appointment}-parts.xlsx"
+            write_table(xlsx_path, copy.title, copy.table_head, copy.table, args.lang)
+            written.append(xlsx_path)
     print(tr("cli.forms_written", args.lang, n=len(written), path=out))
     return 0
 
@@ -540,6 +544,32 @@ def cmd_waitlist(args: argparse.Namespace) -> int:
     print(json.dumps([{**e, "op_codes": list(e["op_codes"]),
                        **{k: e[k].isoformat() for k in ("wished_from", "wished_to", "created_at")}} for e in entries],
                      ensure_ascii=False, indent=1))
+    return 0
+
+
+def cmd_jobs(args: argparse.Namespace) -> int:
+    from planner.booking.exports import workshop_day, write_table
+    from planner.solver.loader import planning_today
+    from planner.storage import load_dealership
+    from planner.storage.repository import appointment_details, load_bookings
+
+    engine = open_database(args.db)
+    with engine.connect() as conn:
+        dealer_id = find_dealer_id(conn, args.dealer)
+        dealership = load_dealership(conn, dealer_id)
+        day = args.date or planning_today(conn, dealer_id, dealership)
+        bookings = load_bookings(conn, dealer_id, day, day)
+        prepared = {b.booking_id: bool((appointment_details(conn, dealer_id, b.booking_id) or {}).get("prepared_at"))
+                    for b in bookings}
+    head, rows = workshop_day(dealership, bookings, prepared, args.lang)
+    title = tr("jobs.title", args.lang, day=day.isoformat())
+    if args.out:
+        write_table(Path(args.out), title, head, rows, args.lang)
+        print(tr("cli.forms_written", args.lang, n=1, path=args.out))
+    else:
+        print(title)
+        for row in rows:
+            print("  " + "  ".join(row))
     return 0
 
 
@@ -719,6 +749,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="end", type=_moment, help="end of the wished window, ISO 8601")
     p.add_argument("--actor", default="desk")
     p.set_defaults(func=cmd_waitlist)
+
+    p = sub.add_parser("jobs", help="the workshop's job list of a day, by bay and technician (.csv, .xlsx, .html)")
+    _add_db(p)
+    p.add_argument("--dealer", help="dealer code (needed when the database holds several)")
+    p.add_argument("--date", type=_date, help="day (default: today)")
+    p.add_argument("--out", help="write FILE.csv, FILE.xlsx or FILE.html (default: print)")
+    p.set_defaults(func=cmd_jobs)
 
     p = sub.add_parser("reschedule", help="move a booking to another time in one transaction")
     _add_db(p)

@@ -498,6 +498,18 @@ TEXT: dict[str, dict[str, str]] = {
     "copy.part_name": {"zh": "名称", "en": "Name"},
     "copy.quantity": {"zh": "数量", "en": "Qty"},
     "copy.label": {"zh": "标签（车牌）", "en": "Label (plate)"},
+    # -- the workshop's job list -----------------------------------------------------------
+    "jobs.title": {"zh": "{day} 车间作业单", "en": "Workshop jobs {day}"},
+    "jobs.bay": {"zh": "工位", "en": "Bay"},
+    "jobs.start": {"zh": "开始", "en": "Start"},
+    "jobs.end": {"zh": "结束", "en": "End"},
+    "jobs.technician": {"zh": "技师", "en": "Technician"},
+    "jobs.booking": {"zh": "预约号", "en": "Booking"},
+    "jobs.plate": {"zh": "车牌", "en": "Plate"},
+    "jobs.work": {"zh": "项目", "en": "Work"},
+    "jobs.prepared": {"zh": "已准备", "en": "Prepared"},
+    "jobs.yes": {"zh": "是", "en": "yes"},
+    "jobs.no": {"zh": "否", "en": "no"},
     # -- welcome board (R5) -----------------------------------------------------------
     "board.welcome": {"zh": "欢迎光临 · 预约客户", "en": "Welcome · booked customers"},
     "board.title": {"zh": "{day} {weekday} 预约到店", "en": "Booked arrivals, {weekday} {day}"},
