@@ -462,7 +462,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     for d in [*days, total]:
         label = tr("cli.total", args.lang) if d is total else f"{d.day:%Y-%m-%d}"
         print(f"{label:<12} {d.bookings:>6} {pct(d.active_share):>7} {pct(d.show_rate):>7} "
-              f"{pct(d.confirmation_rate):>7} {d.cancelled:>6} {pct(d.utilisation):>7}")
+              f"{pct(d.confirmation_rate):>7} {d.cancelled:>6} {d.prepared:>6} {pct(d.utilisation):>7}")
     return 0
 
 

@@ -6,6 +6,7 @@
   the share that came;
 - confirmation rate: of bookings still due or come, the share confirmed before arrival
   (confirmed, or later statuses);
+- prepared: bookings the advisor has confirmed fully prepared (R15);
 - booked utilisation: booked technician-minutes over technician-minutes at work.
 """
 
@@ -34,6 +35,7 @@ class DayReport:
     cancelled: int
     booked_minutes: float
     capacity_minutes: float
+    prepared: int = 0
 
     @property
     def active_share(self) -> float | None:
@@ -57,17 +59,19 @@ class DayReport:
             return None if x is None else round(x, 3)
         return {"day": self.day.isoformat(), "bookings": self.bookings, "active_share": r(self.active_share),
                 "show_rate": r(self.show_rate), "confirmation_rate": r(self.confirmation_rate),
-                "cancelled": self.cancelled, "booked_utilisation": r(self.utilisation)}
+                "cancelled": self.cancelled, "prepared": self.prepared, "booked_utilisation": r(self.utilisation)}
 
 
-def booking_report(rows: list[tuple[date, str, str, bool]], load: dict[date, tuple[float, float]],
+def booking_report(rows: list[tuple[date, str, str, bool, bool]], load: dict[date, tuple[float, float]],
                    start: date, end: date) -> list[DayReport]:
     """Per-day figures from (day, status, origin, planned) rows and (booked, capacity)
     technician-minutes per day; days with no booking are listed too."""
     by_day: dict[date, list[tuple[str, str]]] = defaultdict(list)
-    for day, status, origin, planned in rows:
+    prepared: dict[date, int] = defaultdict(int)
+    for day, status, origin, planned, ready in rows:
         if planned or status in DUE:  # history without a plan still counts for shows
             by_day[day].append((status, origin))
+            prepared[day] += ready and status in LIVE
     out = []
     day = start
     while day <= end:
@@ -76,7 +80,8 @@ def booking_report(rows: list[tuple[date, str, str, bool]], load: dict[date, tup
         out.append(DayReport(
             day, len(items), sum(o == "active" for _, o in items), sum(s in CAME for s, _ in items),
             sum(s == "no_show" for s, _ in items), sum(s in CONFIRMED for s, _ in items),
-            sum(s in LIVE for s, _ in items), sum(s == "cancelled" for s, _ in items), booked, capacity))
+            sum(s in LIVE for s, _ in items), sum(s == "cancelled" for s, _ in items), booked, capacity,
+            prepared[day]))
         day = date.fromordinal(day.toordinal() + 1)
     return out
 
@@ -87,4 +92,5 @@ def totals(days: list[DayReport]) -> DayReport:
     return DayReport(first, sum(d.bookings for d in days), sum(d.active for d in days),
                      sum(d.came for d in days), sum(d.no_show for d in days), sum(d.confirmed for d in days),
                      sum(d.live for d in days), sum(d.cancelled for d in days),
-                     sum(d.booked_minutes for d in days), sum(d.capacity_minutes for d in days))
+                     sum(d.booked_minutes for d in days), sum(d.capacity_minutes for d in days),
+                     sum(d.prepared for d in days))

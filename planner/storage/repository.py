@@ -925,17 +925,19 @@ def appointment_parties(conn: Connection, dealer_id: int,
 
 
 def appointment_summaries(conn: Connection, dealer_id: int, start: date,
-                          end: date) -> list[tuple[date, str, str, bool]]:
-    """(local day, status, origin, has planned jobs) of every appointment arriving from
-    `start` to `end` inclusive."""
+                          end: date) -> list[tuple[date, str, str, bool, bool]]:
+    """(local day, status, origin, has planned jobs, prepared) of every appointment
+    arriving from `start` to `end` inclusive."""
     a, j = t.appointments, t.appointment_jobs
     zone = _dealer_zone(conn, dealer_id)
     lo = datetime.combine(start, time(0), tzinfo=zone)
     hi = datetime.combine(end + timedelta(days=1), time(0), tzinfo=zone)
     planned = select(j.c.appointment_id).where(j.c.dealer_id == dealer_id).distinct().scalar_subquery()
-    rows = conn.execute(select(a.c.slot_start, a.c.status, a.c.origin, a.c.id.in_(planned).label("planned"))
+    rows = conn.execute(select(a.c.slot_start, a.c.status, a.c.origin, a.c.id.in_(planned).label("planned"),
+                               a.c.prep_complete_at)
                         .where((a.c.dealer_id == dealer_id) & (a.c.slot_start >= lo) & (a.c.slot_start < hi))).all()
-    return [(r.slot_start.astimezone(zone).date(), r.status, r.origin, bool(r.planned)) for r in rows]
+    return [(r.slot_start.astimezone(zone).date(), r.status, r.origin, bool(r.planned), r.prep_complete_at is not None)
+            for r in rows]
 
 
 def confirmation_rows(conn: Connection, dealer_id: int, start: date,
