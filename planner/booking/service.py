@@ -11,7 +11,7 @@ same idempotency key returns the booking it made the first time.
 from __future__ import annotations
 
 import time as clock
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Connection, Engine
@@ -25,7 +25,6 @@ from planner.domain import (
     Booking,
     Dealership,
     FlexibleWindow,
-    ScheduledJob,
     WalkInReserve,
     WorkRequest,
 )
@@ -33,7 +32,7 @@ from planner.errors import PlannerError
 from planner.solver.checker import check_plan
 from planner.solver.desk import parse_ops
 from planner.solver.loader import BOOKINGS_AHEAD_DAYS, WalkInPolicy, planning_today, walk_in_load
-from planner.solver.search import SearchStats, place
+from planner.solver.search import SearchStats, bookings_after, place, placed_jobs
 from planner.solver.settings import SolverSettings
 from planner.solver.snapshot import CapacitySnapshot, at_minute, minute_of
 from planner.solver.suggest import SlotOption, SlotRequest, suggest_slots
@@ -52,6 +51,7 @@ from planner.storage.repository import (
     mark_appointment,
     mark_waiting,
     next_appointment_no,
+    plate_key,
     save_bookings,
     set_appointment_details,
     set_preparation,
@@ -167,7 +167,7 @@ def _make(engine: Engine, dealer_id: int, request: BookingRequest, now: datetime
                     earlier = load_booking(conn, dealer_id, done)
                     if earlier is None:
                         raise PlannerError("error.idempotent_gone", idem=request.idempotency_key, booking=done)
-                    if (_plate_key(earlier.plate) != _plate_key(vehicle.plate) or earlier.arrival != arrival
+                    if (plate_key(earlier.plate) != plate_key(vehicle.plate) or earlier.arrival != arrival
                             or earlier.request.op_codes != work.op_codes):
                         # the same key for another request is a caller's mistake, not a retry
                         raise PlannerError("error.idempotency_mismatch", idem=request.idempotency_key,
@@ -217,10 +217,6 @@ def _make(engine: Engine, dealer_id: int, request: BookingRequest, now: datetime
                                               vehicle.plate)) from taken
 
 
-def _plate_key(plate: str) -> str:
-    return "".join(ch for ch in plate.upper() if ch.isalnum())
-
-
 def _bookable(dealership: Dealership, arrival: datetime) -> None:
     """A time the desk could ever offer: an open day, within hours, on the booking grid."""
     from planner.domain import DealerCalendar
@@ -263,22 +259,9 @@ def _decide(snapshot: CapacitySnapshot, work: WorkRequest, arrival: datetime, bo
     fit, _ = place(state, work, minute, snapshot.grid, DECIDE, SearchStats(), clock.perf_counter() + 5.0)
     if fit is None:
         raise SlotTaken(arrival)
-    p = fit.placement
-    jobs = tuple(ScheduledJob(j.spec, p.technician[j.key], p.bay[j.key], at_minute(day, j.start, zone),
-                              at_minute(day, p.end[j.key], zone)) for j in fit.jobs)
-    booking = Booking(booking_id, at_minute(day, minute, zone), work, jobs, plate=plate, flexible=flexible)
-    moved = []
-    for other in snapshot.bookings_on(day):
-        new_jobs = []
-        for seq, job in enumerate(other.jobs, start=1):
-            key = (other.booking_id, seq)
-            tech = p.technician.get(key, job.technician)
-            bay = p.bay.get(key, job.bay)
-            end = at_minute(day, p.end[key], zone) if key in p.end else job.end
-            new_jobs.append(replace(job, technician=tech, bay=bay, end=end))
-        if tuple(new_jobs) != other.jobs:
-            moved.append(replace(other, jobs=tuple(new_jobs)))
-    return booking, moved
+    booking = Booking(booking_id, at_minute(day, minute, zone), work, placed_jobs(fit, day, zone), plate=plate,
+                      flexible=flexible)
+    return booking, bookings_after(snapshot, day, fit.placement)
 
 
 def _verify(snapshot: CapacitySnapshot, booking: Booking, moved: list[Booking]) -> None:

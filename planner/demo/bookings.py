@@ -28,11 +28,10 @@ from planner.domain import (
     Dealership,
     FlexibleWindow,
     PurchaseOrder,
-    ScheduledJob,
     ServiceHistory,
     work_request,
 )
-from planner.solver.search import SearchStats, place
+from planner.solver.search import SearchStats, place, placed_jobs
 from planner.solver.settings import SolverSettings
 from planner.solver.snapshot import CapacitySnapshot, at_minute
 
@@ -141,13 +140,8 @@ def future_bookings(dealership: Dealership, history: ServiceHistory, today: date
                 if fit is None:
                     continue
                 number += 1
-                p = fit.placement
                 booking_id = f"AP{day:%y%m%d}-{number:04d}"
-                jobs = tuple(
-                    ScheduledJob(j.spec, p.technician[j.key], p.bay[j.key], at_minute(day, j.start, zone),
-                                 at_minute(day, p.end[j.key], zone))
-                    for j in fit.jobs
-                )
+                jobs = placed_jobs(fit, day, zone)
                 booking = Booking(booking_id, at_minute(day, minute, zone), request, jobs, plate=plates[ro.vin],
                                   flexible=_flexible(snapshot, day, rng))
                 break

@@ -129,7 +129,8 @@ class Booking:
 
     @property
     def day(self) -> date:
-        """The local day of the visit (all its jobs are done that day)."""
+        """The day of the visit in the zone its arrival is given in (the planner hands out
+        dealer-zone times, so this is the dealer's local day)."""
         return self.arrival.date()
 
     @property

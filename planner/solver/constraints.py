@@ -45,9 +45,7 @@ def technician_one_job_at_a_time(m: DayModel) -> None:
         for option, lit in m.choices[job.key]:
             by_tech.setdefault(option.technician, []).append((job.start, option.end, lit))
     for uses in by_tech.values():
-        for group in _covering_groups(uses, ()):
-            if len(group) > 1:
-                m.model.add_at_most_one(group)
+        one_at_a_time(m.model, uses)
 
 
 def bays_of_each_type(m: DayModel) -> None:
@@ -63,7 +61,7 @@ def bays_of_each_type(m: DayModel) -> None:
         before = state.bay_use.get(bay_type)
         # never stricter than the plan as it stands (a what-if may already exceed a bay count)
         limit = np.maximum(bays, before if before is not None else 0) - m.problem.fixed_bay_use(bay_type)
-        _at_most(m, uses, np.maximum(limit, 0))
+        at_most_at_once(m.model, uses, np.maximum(limit, 0))
 
 
 def walk_in_reserve_kept(m: DayModel) -> None:
@@ -75,7 +73,7 @@ def walk_in_reserve_kept(m: DayModel) -> None:
         return  # with nothing reserved, one job per technician at work already implies it
     cap = np.maximum(state.present - state.reserve, state.busy) - m.problem.fixed_busy()
     uses = [(a, b, lit) for choices in m.choices.values() for option, lit in choices for a, b in option.pieces]
-    _at_most(m, uses, np.maximum(cap, 0))
+    at_most_at_once(m.model, uses, np.maximum(cap, 0))
 
 
 # With start times fixed, "never more than n at once" only needs checking where a use
@@ -83,35 +81,35 @@ def walk_in_reserve_kept(m: DayModel) -> None:
 # LP the counting arguments (Hall's condition) that interval propagation lacks.
 
 
-def _covering_groups(uses: list[tuple[int, int, cp_model.IntVar]],
-                     extra_points: tuple[int, ...] | list[int]) -> list[list[cp_model.IntVar]]:
-    """For each start (and extra point), the literals of the uses covering it; groups
-    contained in another are dropped."""
-    points = sorted({s for s, _, _ in uses} | set(extra_points))
-    groups: list[list[cp_model.IntVar]] = []
+Use = tuple[int, int, cp_model.IntVar]  # [start, end) of an option, and its literal
+
+
+def one_at_a_time(model: cp_model.CpModel, uses: list[Use]) -> None:
+    """At every moment at most one of the chosen uses is running."""
     previous: set[int] = set()
-    for t in points:
+    for t in sorted({s for s, _, _ in uses}):
         covering = [i for i, (s, e, _) in enumerate(uses) if s <= t < e]
         current = set(covering)
-        if current and not current <= previous:
-            groups.append([uses[i][2] for i in covering])
+        if len(covering) > 1 and not current <= previous:  # a group inside the last one adds nothing
+            model.add_at_most_one(uses[i][2] for i in covering)
         previous = current
-    return groups
 
 
-def _at_most(m: DayModel, uses: list[tuple[int, int, cp_model.IntVar]], limit: np.ndarray) -> None:
-    """At every moment, the chosen uses covering it are at most `limit` there."""
+def at_most_at_once(model: cp_model.CpModel, uses: list[Use], limit: np.ndarray | int) -> None:
+    """At every moment the chosen uses running are at most `limit` there (a number, or one
+    per minute of the day)."""
     if not uses:
         return
-    lo = min(s for s, _, _ in uses)
-    hi = max(e for _, e, _ in uses)
-    window = limit[lo:hi]
-    changes = [lo + int(i) for i in np.flatnonzero(np.diff(window)) + 1]
-    points = sorted({s for s, _, _ in uses} | set(changes))
-    for t in points:
+    points = {s for s, _, _ in uses}
+    if isinstance(limit, np.ndarray):
+        lo = min(s for s, _, _ in uses)
+        hi = max(e for _, e, _ in uses)
+        points |= {lo + int(i) for i in np.flatnonzero(np.diff(limit[lo:hi])) + 1}
+    for t in sorted(points):
+        cap = int(limit[t]) if isinstance(limit, np.ndarray) else limit
         covering = [lit for s, e, lit in uses if s <= t < e]
-        if len(covering) > int(limit[t]):
-            m.model.add(sum(covering) <= int(limit[t]))
+        if len(covering) > cap:
+            model.add(sum(covering) <= cap)
 
 
 def fewest_jobs_moved(m: DayModel) -> None:

@@ -58,7 +58,7 @@ def propose(conn: Connection, dealer_id: int, plate: str, op_codes: list[str], a
     if vehicle is None:
         raise PlannerError("error.unknown_plate", plate=plate)
     work = parse_ops(dealership, op_codes)
-    snapshot = load_snapshot(conn, dealer_id, after.astimezone(zone).date(), days, policy)
+    snapshot = load_snapshot(conn, dealer_id, after.astimezone(zone).date(), days, policy, dealership)
     request = SlotRequest(work, after, days=days, count=count, prefer=prefer, plate=vehicle.plate)
     return suggest_slots(snapshot, request, settings, weights), snapshot
 

@@ -37,11 +37,11 @@ def planning_today(conn: Connection, dealer_id: int, dealership: Dealership) -> 
 
 
 def load_snapshot(conn: Connection, dealer_id: int, start: date, days: int,
-                  policy: WalkInPolicy | None = None) -> CapacitySnapshot:
+                  policy: WalkInPolicy | None = None, dealership: Dealership | None = None) -> CapacitySnapshot:
     """A snapshot from `start` for `days` days (plus the look-ahead used to name the
-    earliest option when nothing fits)."""
+    earliest option when nothing fits); pass `dealership` if it is loaded already."""
     policy = policy or WalkInPolicy()
-    dealership = load_dealership(conn, dealer_id)
+    dealership = dealership or load_dealership(conn, dealer_id)
     today = planning_today(conn, dealer_id, dealership)
     bookings = load_bookings(conn, dealer_id, today, today + timedelta(days=BOOKINGS_AHEAD_DAYS))
     reserve: WalkInReserve | None = None

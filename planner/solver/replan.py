@@ -28,9 +28,18 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from planner.domain import BayType, Booking, ScheduledJob
+from planner.solver.constraints import at_most_at_once, one_at_a_time
 from planner.solver.model import assign_bays
 from planner.solver.settings import SolverSettings
-from planner.solver.snapshot import CapacitySnapshot, DayState, JobSlot, Option, at_minute, minute_of
+from planner.solver.snapshot import (
+    CapacitySnapshot,
+    DayState,
+    JobSlot,
+    Option,
+    at_minute,
+    job_slots,
+    minute_of,
+)
 
 MAX_ARRIVALS = 24  # arrival times considered for one flexible booking (spread over its window)
 
@@ -217,18 +226,6 @@ def _arrivals(snapshot: CapacitySnapshot, booking: Booking, start: date, days: i
     return out
 
 
-def _job_slots(booking: Booking, zone: Any, day: date, arrival: int, closes: int) -> list[JobSlot]:
-    """The booking's jobs shifted to a new arrival, keeping their offsets."""
-    base = minute_of(booking.arrival, zone)[1]
-    starts = [minute_of(j.start, zone)[1] - base + arrival for j in booking.jobs]
-    out = []
-    for i, job in enumerate(booking.jobs):
-        deadline = starts[i + 1] if i + 1 < len(starts) else closes
-        out.append(JobSlot(booking.booking_id, i + 1, job.spec, starts[i], deadline, job.technician, job.bay,
-                           minute_of(job.end, zone)[1] - base + arrival))
-    return out
-
-
 def replan_week(snapshot: CapacitySnapshot, start: date, days: int = 7, settings: SolverSettings | None = None,
                 weights: ReplanWeights | None = None) -> ReplanResult:
     """Re-plan the bookings whose arrival falls in [start, start + days)."""
@@ -245,7 +242,7 @@ def replan_week(snapshot: CapacitySnapshot, start: date, days: int = 7, settings
         for day, minute in _arrivals(snapshot, b, start, days):
             state = snapshot.day(day)
             stay = (day, minute) == (own_day, own_minute)
-            jobs = _job_slots(b, zone, day, minute, state.closes)
+            jobs = job_slots(b, zone, state.closes, minute)
             if jobs[-1].start >= state.closes:
                 continue
             lit = model.new_bool_var(f"{b.booking_id}_at_{day}_{minute}")
@@ -353,13 +350,13 @@ def _resources(model: cp_model.CpModel, snapshot: CapacitySnapshot, choices: dic
                                 if overlap > 0:
                                     load.setdefault(h, []).append((overlap, v))
         for uses in techs.values():
-            _at_most_one_at_starts(model, uses)
+            one_at_a_time(model, uses)
         for bay_type, uses in bays.items():
             limit = len(state.bays.get(bay_type, ()))
             before = state.bay_use.get(bay_type)
             if before is not None:
                 limit = max(limit, int(before.max()))  # never stricter than the plan as it stands
-            _at_most_at_starts(model, uses, limit)
+            at_most_at_once(model, uses, limit)
         for slot, lits in arrivals.items():
             cap = max(state.reception.get(slot, 0), state.arrivals.get(slot, 0))
             if len(lits) > cap:
@@ -376,20 +373,6 @@ def _resources(model: cp_model.CpModel, snapshot: CapacitySnapshot, choices: dic
             model.add(short >= used - room)
             terms.append(weights.headroom_minute * short)
     return terms
-
-
-def _at_most_one_at_starts(model: cp_model.CpModel, uses: list[tuple[int, int, cp_model.IntVar]]) -> None:
-    for t in sorted({s for s, _, _ in uses}):
-        covering = [v for s, e, v in uses if s <= t < e]
-        if len(covering) > 1:
-            model.add_at_most_one(covering)
-
-
-def _at_most_at_starts(model: cp_model.CpModel, uses: list[tuple[int, int, cp_model.IntVar]], limit: int) -> None:
-    for t in sorted({s for s, _, _ in uses}):
-        covering = [v for s, e, v in uses if s <= t < e]
-        if len(covering) > limit:
-            model.add(sum(covering) <= limit)
 
 
 def _read(snapshot: CapacitySnapshot, choices: dict[str, list[_Choice]],

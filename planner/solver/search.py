@@ -17,17 +17,19 @@ who does the job, a multi-job request gives a few *variants* of start times.
 from __future__ import annotations
 
 import time as clock
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from planner.domain import WorkRequest
+from planner.domain import Booking, ScheduledJob, WorkRequest
 from planner.solver.constraints import bays_could_fit, reception_has_room, technicians_could_fit
 from planner.solver.model import Outcome, Placement, assign_bays, solve_day
 from planner.solver.problem import DayProblem
 from planner.solver.settings import SolverSettings
-from planner.solver.snapshot import DayState, JobSlot
+from planner.solver.snapshot import CapacitySnapshot, DayState, JobSlot, at_minute
 
 MAX_VARIANTS = 6
 NEW = "__new__"
@@ -62,6 +64,29 @@ class Fit:
     jobs: list[JobSlot]
     placement: Placement
     moved: list[JobSlot] = field(default_factory=list)  # the booked jobs the model could move
+
+
+def placed_jobs(fit: Fit, day: date, zone: ZoneInfo) -> tuple[ScheduledJob, ...]:
+    """The new work's jobs as scheduled by a fit (technician, bay, local times)."""
+    p = fit.placement
+    return tuple(ScheduledJob(j.spec, p.technician[j.key], p.bay[j.key], at_minute(day, j.start, zone),
+                              at_minute(day, p.end[j.key], zone)) for j in fit.jobs)
+
+
+def bookings_after(snapshot: CapacitySnapshot, day: date, placement: Placement) -> list[Booking]:
+    """The day's booked visits whose technician, bay or end a placement changes, as they
+    would become (what is written back when the option is taken)."""
+    out = []
+    for booking in snapshot.bookings_on(day):
+        jobs = []
+        for seq, job in enumerate(booking.jobs, start=1):
+            key = (booking.booking_id, seq)
+            end = at_minute(day, placement.end[key], snapshot.zone) if key in placement.end else job.end
+            jobs.append(replace(job, technician=placement.technician.get(key, job.technician),
+                                bay=placement.bay.get(key, job.bay), end=end))
+        if tuple(jobs) != booking.jobs:
+            out.append(replace(booking, jobs=tuple(jobs)))
+    return out
 
 
 def variants(state: DayState, request: WorkRequest, arrival: int, booking_id: str = NEW) -> list[list[JobSlot]]:

@@ -370,12 +370,14 @@ class CapacitySnapshot:
         return state
 
 
-def job_slots(booking: Booking, zone: ZoneInfo, closes: int) -> list[JobSlot]:
-    """A booking's jobs as the solver places them: fixed starts, each due by the next start."""
-    starts = [minute_of(j.start, zone)[1] for j in booking.jobs]
+def job_slots(booking: Booking, zone: ZoneInfo, closes: int, arrival: int | None = None) -> list[JobSlot]:
+    """A booking's jobs as the solver places them: fixed starts, each due by the next start.
+    With `arrival` (a minute of the day), the jobs keep their offsets from a moved arrival."""
+    shift = 0 if arrival is None else arrival - minute_of(booking.arrival, zone)[1]
+    starts = [minute_of(j.start, zone)[1] + shift for j in booking.jobs]
     out = []
     for i, job in enumerate(booking.jobs):
         deadline = starts[i + 1] if i + 1 < len(starts) else closes
         out.append(JobSlot(booking.booking_id, i + 1, job.spec, starts[i], deadline, job.technician, job.bay,
-                           minute_of(job.end, zone)[1]))
+                           minute_of(job.end, zone)[1] + shift))
     return out

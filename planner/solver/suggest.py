@@ -18,11 +18,21 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 
-from planner.domain import Booking, Lang, ScheduledJob, WorkRequest
+from planner.domain import Booking, Lang, WorkRequest
 from planner.forecast.load import LoadLabel, label_of
 from planner.i18n import tr
 from planner.solver.model import Placement
-from planner.solver.search import NEW, Failure, Fit, SearchStats, place, place_quick, place_with_model
+from planner.solver.search import (
+    NEW,
+    Failure,
+    Fit,
+    SearchStats,
+    bookings_after,
+    place,
+    place_quick,
+    place_with_model,
+    placed_jobs,
+)
 from planner.solver.settings import NOON, Preference, ScoringWeights, SolverSettings
 from planner.solver.snapshot import CapacitySnapshot, DayState, JobSlot, at_minute, minute_of
 
@@ -192,44 +202,24 @@ def candidates(snapshot: CapacitySnapshot, request: SlotRequest, weights: Scorin
 
 
 def _option(snapshot: CapacitySnapshot, request: SlotRequest, cand: Candidate, fit: Fit) -> SlotOption:
-    zone = snapshot.zone
     state = snapshot.day(cand.day)
-    p = fit.placement
-    jobs = tuple(
-        ScheduledJob(j.spec, p.technician[j.key], p.bay[j.key], at_minute(cand.day, j.start, zone),
-                     at_minute(cand.day, p.end[j.key], zone))
-        for j in fit.jobs
-    )
-    booking = Booking(request.booking_id, at_minute(cand.day, cand.minute, zone), request.work, jobs,
-                      plate=request.plate)
-    moves, moved = _moves(snapshot, state, p)
+    booking = Booking(request.booking_id, at_minute(cand.day, cand.minute, snapshot.zone), request.work,
+                      placed_jobs(fit, cand.day, snapshot.zone), plate=request.plate)
+    moves = _moves(state, fit.placement)
     return SlotOption(booking, cand.load, label_of(cand.load), cand.cost,
-                      _reasons(snapshot, request, cand, moves), tuple(moves), tuple(moved))
+                      _reasons(snapshot, request, cand, moves), tuple(moves),
+                      tuple(bookings_after(snapshot, cand.day, fit.placement)))
 
 
-def _moves(snapshot: CapacitySnapshot, state: DayState, p: Placement) -> tuple[list[JobMove], list[Booking]]:
-    """Booked jobs whose technician or bay the placement changes, and their bookings as
-    they would become."""
-    moves: list[JobMove] = []
-    changed: dict[str, dict[int, tuple[str, str, int]]] = {}
+def _moves(state: DayState, p: Placement) -> list[JobMove]:
+    """Booked jobs whose technician or bay the placement changes."""
+    moves = []
     for job in state.jobs:
         tech = p.technician.get(job.key, job.technician or "")
         bay = p.bay.get(job.key, job.bay or "")
-        end = p.end.get(job.key, job.end or job.start)
         if (tech, bay) != (job.technician, job.bay):
             moves.append(JobMove(job.booking_id, job.seq, job.technician or "", tech, job.bay or "", bay))
-            changed.setdefault(job.booking_id, {})[job.seq] = (tech, bay, end)
-    bookings = []
-    for b in snapshot.bookings_on(state.day):
-        if b.booking_id in changed:
-            jobs = tuple(
-                replace(j, technician=changed[b.booking_id][i][0], bay=changed[b.booking_id][i][1],
-                        end=at_minute(state.day, changed[b.booking_id][i][2], snapshot.zone))
-                if i in changed[b.booking_id] else j
-                for i, j in enumerate(b.jobs, start=1)
-            )
-            bookings.append(replace(b, jobs=jobs))
-    return moves, bookings
+    return moves
 
 
 def _reasons(snapshot: CapacitySnapshot, request: SlotRequest, cand: Candidate,

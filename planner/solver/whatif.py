@@ -19,9 +19,9 @@ from typing import Any
 
 from planner.domain import Absence, AbsenceKind, BayOutage, Booking, Dealership, PurchaseOrder, WalkInReserve
 from planner.solver.checker import check_plan
-from planner.solver.search import SearchStats, place
+from planner.solver.search import SearchStats, bookings_after, place, placed_jobs
 from planner.solver.settings import SolverSettings
-from planner.solver.snapshot import CapacitySnapshot, at_minute, minute_of
+from planner.solver.snapshot import CapacitySnapshot, minute_of
 from planner.solver.suggest import SlotRequest, suggest_slots
 
 MOVE_DAYS = 7
@@ -160,12 +160,9 @@ def _repair(snapshot: CapacitySnapshot, booking: Booking, rules: tuple[str, ...]
                        float("inf"))
         if fit is not None:
             p = fit.placement
-            jobs = tuple(replace(j, technician=p.technician[s.key], bay=p.bay[s.key],
-                                 start=at_minute(day, s.start, zone), end=at_minute(day, p.end[s.key], zone))
-                         for j, s in zip(booking.jobs, fit.jobs, strict=True))
-            after = replace(booking, jobs=jobs, request=booking.request)
+            after = replace(booking, jobs=placed_jobs(fit, day, zone))
             moved = [j for j in fit.moved if p.technician.get(j.key, j.technician) != j.technician]
-            moved_bookings = _moved_bookings(without, day, p, zone)
+            moved_bookings = bookings_after(without, day, p)
             return (Repair(booking.booking_id, booking.plate, rules, "reassign", booking, after, len(moved),
                            tuple(moved_bookings)),
                     without.with_bookings([after, *moved_bookings]))
@@ -181,28 +178,6 @@ def _repair(snapshot: CapacitySnapshot, booking: Booking, rules: tuple[str, ...]
                        option.moved_bookings),
                 without.with_bookings([after, *option.moved_bookings]))
     return Repair(booking.booking_id, booking.plate, rules, "none", booking), without
-
-
-def _moved_bookings(snapshot: CapacitySnapshot, day: date, placement: Any, zone: Any) -> list[Booking]:
-    out = []
-    for b in snapshot.bookings_on(day):
-        jobs = []
-        changed = False
-        for i, j in enumerate(b.jobs, start=1):
-            key = (b.booking_id, i)
-            if key in placement.technician:
-                new = replace(j, technician=placement.technician[key], bay=placement.bay[key],
-                              end=at_minute(day, placement.end[key], zone))
-                changed = changed or new != j
-                jobs.append(new)
-            elif key in placement.bay and placement.bay[key] != j.bay:
-                jobs.append(replace(j, bay=placement.bay[key]))
-                changed = True
-            else:
-                jobs.append(j)
-        if changed:
-            out.append(replace(b, jobs=tuple(jobs)))
-    return out
 
 
 def _at_risk(snapshot: CapacitySnapshot, start: date, days: int) -> list[tuple[str, str]]:

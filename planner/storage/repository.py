@@ -753,13 +753,14 @@ def reserved_parts(conn: Connection, dealer_id: int, since: date) -> dict[str, l
     return dict(held)
 
 
-def _plate_key(plate: str) -> str:
+def plate_key(plate: str) -> str:
+    """A plate as compared: letters and digits only, upper case (粤B·12345 = 粤b12345)."""
     return "".join(ch for ch in plate.upper() if ch.isalnum())
 
 
 def find_vehicle(conn: Connection, dealer_id: int, plate: str) -> Vehicle | None:
     """The dealer's vehicle with this plate (spaces, dots and case ignored), or None."""
-    key = _plate_key(plate)
+    key = plate_key(plate)
     if not key:
         return None
     v_, c_ = t.vehicles, t.customers
@@ -767,7 +768,7 @@ def find_vehicle(conn: Connection, dealer_id: int, plate: str) -> Vehicle | None
     exact = conn.execute(query.where(v_.c.plate == plate.strip())).all()  # the usual case, without a scan
     rows = exact or conn.execute(query).all()
     for v in rows:
-        if _plate_key(v.plate) == key:
+        if plate_key(v.plate) == key:
             return Vehicle(v.vin, v.plate, v.customer_no, v.model, Powertrain(v.powertrain), v.sale_date,
                            v.warranty_end_date, v.warranty_end_km)
     return None
