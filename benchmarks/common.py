@@ -38,7 +38,9 @@ def write(name: str, payload: dict[str, Any]) -> Path:
 CACHE = Path(__file__).parent / ".cache"
 DEMO_SEED = 1
 DEMO_TODAY = "2026-11-26"
-DEMO_VERSION = 5  # bump when the demo generator changes (3: booked weeks ahead, restocked parts, flexible windows)
+# bump when the demo generator changes (3: booked weeks ahead, restocked parts, flexible windows;
+# 6: walk-in waits, maintenance schedules, the contact policy and twelve weeks of outreach)
+DEMO_VERSION = 6
 
 
 def demo_database() -> Path:

@@ -1,5 +1,5 @@
 """The `planner` command line: demo, import, info, forecast, backtest, suggest, replan, whatif,
-book, cancel, confirm, noshow.
+book, cancel, confirm, noshow, ..., outreach and campaign (in `planner.cli_outreach`).
 
 Every command takes `--db` (a file path or a SQLAlchemy URL; default `PLANNER_DB_URL`
 or `data/planner.db`). Errors are printed as one clear message with exit status 2.
@@ -615,13 +615,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_info)
 
-    from planner.forecast.models import DEFAULT_MODEL, MODELS
+    from planner.forecast.names import DEFAULT_MODEL, MODEL_NAMES
 
     p = sub.add_parser("forecast", help="intake forecast with intervals, capacity, load ratio and peak/valley label")
     _add_series(p)
     p.add_argument("--start", type=_date, help="first day (default: the day after the history ends)")
     p.add_argument("--days", type=int, default=14, help="days ahead (default 14)")
-    p.add_argument("--model", choices=list(MODELS), default=DEFAULT_MODEL)
+    p.add_argument("--model", choices=list(MODEL_NAMES), default=DEFAULT_MODEL)
     p.set_defaults(func=cmd_forecast)
 
     p = sub.add_parser("backtest", help="rolling-origin accuracy of every model against the baselines")
@@ -779,6 +779,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--actor", default="desk")
         p.add_argument("--json", action="store_true")
         p.set_defaults(func=_status_command(action))
+
+    from planner.cli_outreach import add_commands
+
+    add_commands(sub)
     return parser
 
 

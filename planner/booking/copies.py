@@ -112,6 +112,7 @@ def four_copies(dealership: Dealership, appointment: Appointment, booking: Booki
     advisor = Copy("advisor", t("title_advisor"), (
         *common, (t("customer"), customer.name), (t("work"), _ops(dealership, booking, lang)), *concern,
         *preparation, (t("tools"), "; ".join(tools) or t("tools_standard")),
+        (t("arrival_mark"), t("arrival_mark_value")),  # R30: the benefit of booking is visible
         (t("technical_data"), t("technical_data_value", model=vehicle.model, vin=vehicle.vin)),
     ), (t("job"), t("technician"), t("skill"), t("bay"), t("from_to")), tuple(
         (str(i), j.technician, tr(f"skill.{j.spec.skill.value}", lang), j.bay, f"{j.start:%H:%M}–{j.end:%H:%M}")

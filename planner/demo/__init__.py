@@ -2,14 +2,16 @@
 
 `build_demo` returns the dealership and three years of its history; `write_demo` puts
 them into a database in one transaction, with four weeks of appointments already booked
-(`planner.demo.bookings`). The generating process is described in
-docs/demo-dealership.md.
+(`planner.demo.bookings`), a year of walk-in waits (`planner.demo.waits`) and twelve weeks
+of outreach replayed with the product's rules (`planner.demo.outreach`). The generating
+process is described in docs/demo-dealership.md.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import numpy as np
 from sqlalchemy import Engine
@@ -17,10 +19,15 @@ from sqlalchemy import Engine
 from planner.demo.bookings import future_bookings, restock
 from planner.demo.fleet import build_fleet
 from planner.demo.history import DemandDays, HistoryBuilder, VisitPlanner, level_to_capacity, renumber
+from planner.demo.outreach import TASKS_MADE_AT, created_on, outreach_history
 from planner.demo.reference import DEALER_CODE, build_reference
+from planner.demo.schedules import DEMO_SCHEDULES
+from planner.demo.waits import walk_in_waits
 from planner.domain import DealerCalendar, Dealership, MileageReading, ServiceHistory
+from planner.domain.outreach import DEFAULT_POLICY, OutreachTask
 from planner.errors import DealerExists
 from planner.storage import existing_dealer_id, save_bookings, save_dealership, save_history
+from planner.storage.outreach import add_attempts, insert_tasks, save_policy, save_schedules, save_walk_in_waits
 
 FLEET_YEARS = 10  # the dealer has sold cars for this long
 DEFAULT_VEHICLES = 12_000
@@ -67,10 +74,24 @@ def write_demo(engine: Engine, seed: int, today: date, size: DemoSize | None = N
             raise DealerExists(DEALER_CODE)
     dealership, history = build_demo(seed, today, size)
     booked = future_bookings(dealership, history, today, np.random.default_rng([seed, 7]))
+    waits = walk_in_waits(dealership, history, today, np.random.default_rng([seed, 9]))
+    tasks, attempts = outreach_history(dealership, history, waits, today, np.random.default_rng([seed, 10]),
+                                       booked=[appointment for appointment, _ in booked])
     with engine.begin() as conn:
         dealer_id = save_dealership(conn, dealership, today=today, replace=replace_existing)
         save_history(conn, dealer_id, history)
         save_bookings(conn, dealer_id, booked)
+        save_schedules(conn, dealer_id, DEMO_SCHEDULES)
+        save_policy(conn, dealer_id, DEFAULT_POLICY)
+        save_walk_in_waits(conn, dealer_id, waits)
+        by_day: dict[date, list[OutreachTask]] = defaultdict(list)
+        for task in tasks:
+            by_day[created_on(task)].append(task)
+        for day, made in sorted(by_day.items()):  # each Monday's run stamps its tasks with its own time
+            stored = insert_tasks(conn, dealer_id, made, datetime.combine(day, TASKS_MADE_AT,
+                                                                          tzinfo=dealership.dealer.zone))
+            assert len(stored) == len(made), "the replay made a task twice"
+        add_attempts(conn, dealer_id, attempts)
     return dealer_id
 
 

@@ -34,6 +34,8 @@ from planner.domain import DayKind, HolidayCalendar
 from planner.forecast.distribution import calibrate_alpha, fit_alpha
 from planner.forecast.features import DayContext, day_features, feature_names
 from planner.forecast.forecast import Forecast
+from planner.forecast.names import DEFAULT_MODEL as DEFAULT_MODEL  # re-exported: callers import it from here
+from planner.forecast.names import MODEL_NAMES
 from planner.forecast.series import Grid
 
 OpenMask = Callable[[date, int, tuple[int, ...]], np.ndarray]
@@ -387,4 +389,4 @@ MODELS: dict[str, Model] = {
     "weekday_hour_mean": weekday_hour_mean,
     "seasonal_naive": seasonal_naive,
 }
-DEFAULT_MODEL = "two_scale_nb"
+assert tuple(MODELS) == MODEL_NAMES, "planner.forecast.names lists the models the CLI offers"

@@ -395,6 +395,35 @@ def save_history(conn: Connection, dealer_id: int, history: ServiceHistory) -> N
     ])
 
 
+def customers_and_vehicles(conn: Connection, dealer_id: int, vehicle_ids: Sequence[int] | None = None
+                           ) -> tuple[dict[int, Customer], dict[int, tuple[int, Vehicle]]]:
+    """Customers by row id, and vehicles (with readings) by row id with their customer's
+    row id; only the given vehicles (and their owners) when `vehicle_ids` is set."""
+    cq = select(t.customers).where(t.customers.c.dealer_id == dealer_id)
+    rq = select(t.mileage_readings).where(t.mileage_readings.c.dealer_id == dealer_id)
+    vq = select(t.vehicles).where(t.vehicles.c.dealer_id == dealer_id)
+    if vehicle_ids is not None:
+        ids = list(vehicle_ids)
+        owners = select(t.vehicles.c.customer_id).where(t.vehicles.c.id.in_(ids))
+        cq, rq, vq = (cq.where(t.customers.c.id.in_(owners)), rq.where(t.mileage_readings.c.vehicle_id.in_(ids)),
+                      vq.where(t.vehicles.c.id.in_(ids)))
+    customers: dict[int, Customer] = {}
+    cust_no: dict[int, str] = {}
+    for c in conn.execute(cq.order_by(t.customers.c.id)):
+        cust_no[c.id] = c.customer_no
+        windows = tuple(TimeRange.parse(w) for w in c.preferred_contact.split(";") if w)
+        customers[c.id] = Customer(c.customer_no, c.name, c.mobile, c.phone_alt, windows, Channel(c.preferred_channel))
+    readings: dict[int, list[MileageReading]] = defaultdict(list)
+    for r in conn.execute(rq):
+        readings[r.vehicle_id].append(MileageReading(r.read_on, r.km, r.source))
+    vehicles: dict[int, tuple[int, Vehicle]] = {}
+    for v in conn.execute(vq.order_by(t.vehicles.c.id)):
+        vehicles[v.id] = (v.customer_id, Vehicle(v.vin, v.plate, cust_no[v.customer_id], v.model,
+                                                 Powertrain(v.powertrain), v.sale_date, v.warranty_end_date,
+                                                 v.warranty_end_km, tuple(sorted(readings[v.id]))))
+    return customers, vehicles
+
+
 def load_history(conn: Connection, dealer_id: int) -> ServiceHistory:
     """Load every customer, vehicle, repair order and appointment of a dealer.
 
@@ -404,22 +433,11 @@ def load_history(conn: Connection, dealer_id: int) -> ServiceHistory:
 
     def local(ts: datetime | None) -> datetime | None:
         return ts.astimezone(zone) if ts is not None else None
-    customers: list[Customer] = []
-    cust_no: dict[int, str] = {}
-    for c in conn.execute(select(t.customers).where(t.customers.c.dealer_id == dealer_id).order_by(t.customers.c.id)):
-        cust_no[c.id] = c.customer_no
-        windows = tuple(TimeRange.parse(w) for w in c.preferred_contact.split(";") if w)
-        customers.append(Customer(c.customer_no, c.name, c.mobile, c.phone_alt, windows, Channel(c.preferred_channel)))
-    readings: dict[int, list[MileageReading]] = defaultdict(list)
-    for r in conn.execute(select(t.mileage_readings).where(t.mileage_readings.c.dealer_id == dealer_id)):
-        readings[r.vehicle_id].append(MileageReading(r.read_on, r.km, r.source))
-    vehicles: list[Vehicle] = []
-    vin_of: dict[int, str] = {}
-    for v in conn.execute(select(t.vehicles).where(t.vehicles.c.dealer_id == dealer_id).order_by(t.vehicles.c.id)):
-        vin_of[v.id] = v.vin
-        vehicles.append(Vehicle(v.vin, v.plate, cust_no[v.customer_id], v.model, Powertrain(v.powertrain),
-                                v.sale_date, v.warranty_end_date, v.warranty_end_km,
-                                tuple(sorted(readings[v.id]))))
+    by_id, vehicle_rows = customers_and_vehicles(conn, dealer_id)
+    customers = list(by_id.values())
+    cust_no = {cid: c.customer_no for cid, c in by_id.items()}
+    vehicles = [v for _, v in vehicle_rows.values()]
+    vin_of = {vid: v.vin for vid, (_, v) in vehicle_rows.items()}
     staff_code = dict(conn.execute(select(t.staff.c.id, t.staff.c.code).where(t.staff.c.dealer_id == dealer_id)).all())
     lines: dict[int, list[RepairOrderLine]] = defaultdict(list)
     for ln in conn.execute(select(t.repair_order_lines).where(t.repair_order_lines.c.dealer_id == dealer_id)

@@ -432,3 +432,100 @@ waitlist = Table(
     Column("actor", String(64), nullable=False),
     Index("ix_waitlist_dealer_status", "dealer_id", "status"),
 )
+
+# -- active appointments (R18–R30), migration 0007 ----------------------------------------
+
+# When each model is serviced (R19); model "" is the dealer's default.
+maintenance_schedules = Table(
+    "maintenance_schedules",
+    metadata,
+    _id(),
+    _dealer_id(),
+    Column("model", String(64), nullable=False),
+    Column("first_months", Integer, nullable=False),
+    Column("first_km", Integer, nullable=False),
+    Column("interval_months", Integer, nullable=False),
+    Column("interval_km", Integer, nullable=False),
+    Column("typical_km_per_day", Float, nullable=False),
+    UniqueConstraint("dealer_id", "model"),
+)
+
+# How the desk contacts customers (R25, R26, R28): one row per dealer, defaults when absent.
+contact_policies = Table(
+    "contact_policies",
+    metadata,
+    _id(),
+    _dealer_id(),
+    Column("call_bands", String(200), nullable=False),  # "morning=09:30-11:30;afternoon=14:30-17:00"
+    Column("max_calls", Integer, nullable=False),
+    Column("min_span_days", Integer, nullable=False),
+    Column("max_span_days", Integer, nullable=False),
+    Column("fallback", String(32), nullable=False),  # "sms;letter"
+    Column("remind_days_ahead", Integer, nullable=False),
+    Column("calls_per_day", Integer, nullable=False),
+    UniqueConstraint("dealer_id"),
+)
+
+# A reason to contact a customer about a vehicle; `dedupe_key` (vin|rule|campaign|anchor)
+# makes re-running a day's worklist idempotent. The anchor is what the reminder is about
+# (the last service, the sale, ...): it stays put while the due date moves with mileage.
+outreach_tasks = Table(
+    "outreach_tasks",
+    metadata,
+    _id(),
+    _dealer_id(),
+    Column("task_no", String(32), nullable=False),
+    Column("dedupe_key", String(120), nullable=False),
+    Column("vehicle_id", Integer, ForeignKey("vehicles.id"), nullable=False),
+    Column("customer_id", Integer, ForeignKey("customers.id"), nullable=False),
+    Column("rule", String(32), nullable=False),
+    Column("campaign_code", String(32), nullable=True),
+    Column("due_date", Date, nullable=False),
+    Column("anchor_date", Date, nullable=False),
+    Column("remind_on", Date, nullable=False),
+    Column("priority", Integer, nullable=False),
+    Column("channel", String(8), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("batch", String(32), nullable=True),
+    Column("reason", Text, nullable=False, default=""),
+    Column("next_contact_on", Date, nullable=True),
+    Column("appointment_no", String(32), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("dealer_id", "task_no"),
+    UniqueConstraint("dealer_id", "dedupe_key", name="uq_outreach_tasks_dedupe"),
+    Index("ix_outreach_tasks_dealer_status", "dealer_id", "status", "next_contact_on"),
+    Index("ix_outreach_tasks_vehicle", "vehicle_id"),
+)
+
+# Every call, SMS and letter, with its outcome (R26, R27, R29).
+contact_attempts = Table(
+    "contact_attempts",
+    metadata,
+    _id(),
+    _dealer_id(),
+    Column("task_id", Integer, ForeignKey("outreach_tasks.id", ondelete="CASCADE"), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("channel", String(8), nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("lost_reason", String(32), nullable=True),
+    Column("appointment_no", String(32), nullable=True),
+    Column("call_back_on", Date, nullable=True),
+    Index("ix_contact_attempts_task", "task_id"),
+    Index("ix_contact_attempts_dealer_at", "dealer_id", "at"),
+)
+
+# How long a walk-in waited at reception, and whether they complained (R30).
+walk_in_waits = Table(
+    "walk_in_waits",
+    metadata,
+    _id(),
+    _dealer_id(),
+    Column("repair_order_id", Integer, ForeignKey("repair_orders.id", ondelete="CASCADE"), nullable=False),
+    Column("waited_minutes", Integer, nullable=False),
+    Column("complained", Boolean, nullable=False),
+    UniqueConstraint("repair_order_id"),
+    Index("ix_walk_in_waits_dealer", "dealer_id"),
+)
