@@ -37,7 +37,7 @@ lint: dev
 	$(VENV)/bin/ruff check .
 
 typecheck: dev
-	$(VENV)/bin/mypy planner tests app.py benchmarks
+	$(VENV)/bin/mypy planner tests app.py app_pages benchmarks
 
 pytest: dev
 	$(VENV)/bin/pytest -q

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from planner.domain import Lang
-from planner.errors import PlannerError
 from planner.i18n import tr
 from planner.storage import find_dealer_id, open_database, resolve_url
 
@@ -365,55 +364,41 @@ def cmd_reschedule(args: argparse.Namespace) -> int:
 
 
 def cmd_board(args: argparse.Namespace) -> int:
-    from planner.booking.board import BoardEntry, board_html, board_rows
     from planner.solver.loader import planning_today
     from planner.storage import load_dealership
-    from planner.storage.repository import arrivals_on
+    from planner.views.board import welcome_board
 
     engine = open_database(args.db)
     with engine.connect() as conn:
         dealer_id = find_dealer_id(conn, args.dealer)
         dealership = load_dealership(conn, dealer_id)
         day = args.date or planning_today(conn, dealer_id, dealership) + timedelta(days=1)
-        entries = []
-        for arrival, name, plate, ops in arrivals_on(conn, dealer_id, day):
-            known = {o.op_code for o in dealership.operations}
-            names = [dealership.operation(code).name(args.lang) for code in ops if code in known]
-            joiner = "、" if args.lang == "zh" else ", "
-            entries.append(BoardEntry(arrival, name, plate, joiner.join(names)))
-    rows = board_rows(entries)
+        board = welcome_board(conn, dealer_id, dealership, day, args.lang)
     if args.json:
-        print(json.dumps([r.__dict__ for r in rows], ensure_ascii=False, indent=1))
+        print(json.dumps([r.__dict__ for r in board.rows], ensure_ascii=False, indent=1))
         return 0
-    page = board_html(rows, dealership.dealer.name, day, args.lang)
     if args.out:
-        Path(args.out).write_text(page, encoding="utf-8")
-        print(tr("cli.board_written", args.lang, path=args.out, n=len(rows)))
+        Path(args.out).write_text(board.html, encoding="utf-8")
+        print(tr("cli.board_written", args.lang, path=args.out, n=len(board.rows)))
     else:
-        print(page)
+        print(board.html)
     return 0
 
 
 def cmd_forms(args: argparse.Namespace) -> int:
-    from planner.booking.copies import four_copies, pick_list_csv, render_html, repair_order_draft
+    from planner.booking.copies import pick_list_csv, render_html
     from planner.booking.exports import write_table
     from planner.storage import load_dealership
-    from planner.storage.repository import appointment_details, appointment_parties, load_booking
+    from planner.views.documents import booking_documents
 
     engine = open_database(args.db)
     with engine.connect() as conn:
         dealer_id = find_dealer_id(conn, args.dealer)
         dealership = load_dealership(conn, dealer_id)
-        parties = appointment_parties(conn, dealer_id, args.appointment)
-        booking = load_booking(conn, dealer_id, args.appointment)
-        details = appointment_details(conn, dealer_id, args.appointment)
-    if parties is None or booking is None:
-        raise PlannerError("error.unknown_appointment", appointment=args.appointment)
+        documents = booking_documents(conn, dealer_id, dealership, args.appointment, args.lang)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    documents = [*four_copies(dealership, parties[0], booking, parties[1], parties[2], args.lang, details),
-                 repair_order_draft(dealership, parties[0], booking, parties[1], parties[2], args.lang)]
     for copy in documents:
         path = out / f"{args.appointment}-{copy.kind}.html"
         path.write_text(render_html(copy, dealership.dealer.name, args.lang), encoding="utf-8")
@@ -430,28 +415,13 @@ def cmd_forms(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from planner.booking.report import booking_report, totals
-    from planner.solver.snapshot import CapacitySnapshot
     from planner.storage import load_dealership
-    from planner.storage.repository import appointment_summaries, load_bookings
+    from planner.views.report import report_days
 
-    if args.to < args.start:
-        raise ValueError("--to is before --from")
     engine = open_database(args.db)
     with engine.connect() as conn:
         dealer_id = find_dealer_id(conn, args.dealer)
-        dealership = load_dealership(conn, dealer_id)
-        rows = appointment_summaries(conn, dealer_id, args.start, args.to)
-        bookings = load_bookings(conn, dealer_id, args.start, args.to)
-    snapshot = CapacitySnapshot(dealership, bookings, today=args.start)
-    load = {}
-    day = args.start
-    while day <= args.to:
-        state = snapshot.day(day)
-        load[day] = (float(state.busy.sum()), float(state.present.sum()))
-        day += timedelta(days=1)
-    days = booking_report(rows, load, args.start, args.to)
-    total = totals(days)
+        days, total = report_days(conn, dealer_id, load_dealership(conn, dealer_id), args.start, args.to)
     if args.json:
         print(json.dumps({"days": [d.as_json() for d in days], "total": {**total.as_json(), "day": None}},
                          ensure_ascii=False, indent=1))
@@ -467,25 +437,17 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_confirmations(args: argparse.Namespace) -> int:
-    from planner.booking.confirmations import Booked, tasks_for, unconfirmed
     from planner.solver.loader import planning_today
     from planner.storage import load_dealership
-    from planner.storage.repository import call_outcomes, confirmation_rows
+    from planner.views.confirmations import confirmation_list
 
     engine = open_database(args.db)
     with engine.connect() as conn:
         dealer_id = find_dealer_id(conn, args.dealer)
         dealership = load_dealership(conn, dealer_id)
-        zone = dealership.dealer.zone
         day = args.date or planning_today(conn, dealer_id, dealership)
-        rows = confirmation_rows(conn, dealer_id, day, day + timedelta(days=4))
-        outcomes = call_outcomes(conn, dealer_id)
-    now = args.now or max(datetime.now(zone), datetime.combine(day, datetime.min.time(), tzinfo=zone))
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=zone)
-    booked = [Booked(*r) for r in rows]
-    tasks = [t for t in tasks_for(booked, outcomes, now) if t.due_at.astimezone(zone).date() == day]
-    flagged = unconfirmed(booked, now)
+        found = confirmation_list(conn, dealer_id, dealership, day, args.now)
+    tasks, flagged = found.tasks, found.unconfirmed
     if args.json:
         print(json.dumps({"date": day.isoformat(), "tasks": [t.as_json() for t in tasks],
                           "unconfirmed": [b.appointment_no for b in flagged]}, ensure_ascii=False, indent=1))

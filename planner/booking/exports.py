@@ -51,6 +51,24 @@ def to_html(title: str, head: Sequence[str], rows: Sequence[Sequence[str]], lang
             f"</thead><tbody>{body}</tbody></table></body></html>\n")
 
 
+def xlsx_bytes(title: str, head: Sequence[str], rows: Sequence[Sequence[str]]) -> bytes:
+    """A table as an Excel workbook (one sheet named after the title)."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = title[:31]  # Excel's limit on sheet names
+    sheet.append(list(head))
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 def write_table(path: Path, title: str, head: Sequence[str], rows: Sequence[Sequence[str]],
                 lang: Lang | str = Lang.ZH) -> None:
     """Write a table as .csv, .xlsx or .html, by the file's extension."""
@@ -58,15 +76,7 @@ def write_table(path: Path, title: str, head: Sequence[str], rows: Sequence[Sequ
     if suffix == ".csv":
         path.write_text(to_csv(head, rows), encoding="utf-8-sig")  # the BOM lets Excel read Chinese right
     elif suffix == ".xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        sheet.title = title[:31]  # Excel's limit on sheet names
-        sheet.append(list(head))
-        for row in rows:
-            sheet.append(list(row))
-        book.save(path)
+        path.write_bytes(xlsx_bytes(title, head, rows))
     elif suffix in (".html", ".htm"):
         path.write_text(to_html(title, head, rows, lang), encoding="utf-8")
     else:

@@ -1,0 +1,1 @@
+"""The app's pages (Streamlit at the edge: widgets and layout calling `planner`)."""
