@@ -13,6 +13,7 @@ from planner.domain import Dealership, Lang
 from planner.i18n import tr
 from planner.solver.loader import planning_today
 from planner.storage import DealerNotFound, find_dealer_id, load_dealership, open_database
+from planner.storage.outreach import load_policy
 
 
 @st.cache_resource
@@ -35,6 +36,7 @@ class Page:
     dealership: Dealership
     today: date
     lang: Lang
+    policy_calls: int  # the desk's outbound calls a day (the contact policy)
 
     def t(self, key: str, **values: object) -> str:
         return tr(key, self.lang, **values)
@@ -60,7 +62,8 @@ def page() -> Page:
             st.stop()
         dealership = _dealership(url, dealer_id, st.session_state.get("catalogue_version", 0))
         today = planning_today(conn, dealer_id, dealership)
-    return Page(engine, dealer_id, dealership, today, lang())
+        calls = load_policy(conn, dealer_id).calls_per_day
+    return Page(engine, dealer_id, dealership, today, lang(), calls)
 
 
 def show_error(p: Page, exc: Exception) -> None:

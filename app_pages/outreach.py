@@ -102,7 +102,7 @@ with campaigns:
     segment = c1.selectbox(t("campaign.segment"), segments, key="camp_segment")
     start = c2.date_input(t("campaign.start"), value=p.today + timedelta(days=1), min_value=p.today, key="camp_start")
     weeks = c3.number_input(t("campaign.weeks"), 1, 12, 4, key="camp_weeks")
-    per_day = c4.number_input(t("campaign.calls_per_day"), 10, 1000, 150, step=10, key="camp_calls")
+    per_day = c4.number_input(t("campaign.calls_per_day"), 10, 1000, p.policy_calls, step=10, key="camp_calls")
     if st.button(t("campaign.plan"), type="primary", key="camp_plan"):
         try:
             with st.spinner(t("campaign.planning")):

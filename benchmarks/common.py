@@ -40,7 +40,7 @@ DEMO_SEED = 1
 DEMO_TODAY = "2026-11-26"
 # bump when the demo generator changes (3: booked weeks ahead, restocked parts, flexible windows;
 # 6: walk-in waits, maintenance schedules, the contact policy and twelve weeks of outreach)
-DEMO_VERSION = 6
+DEMO_VERSION = 7
 
 
 def demo_database() -> Path:

@@ -72,7 +72,7 @@ def cmd_outreach(args: argparse.Namespace) -> int:
         how = (tr("outreach.call_line", lang, n=nxt.call_no, part=tr(f"outreach.part.{nxt.part.value}", lang),
                   window=nxt.window) if nxt.channel is Channel.PHONE and nxt.part else
                tr("outreach.send_line", lang, channel=tr(f"channel.{nxt.channel.value}", lang)) if nxt.channel else "")
-        task = i.task.task_no if i.task else "(preview)"
+        task = i.task.task_no if i.task else tr("outreach.preview_tag", lang)
         print(f" P{i.priority} {task:<15} {i.customer.name:<6} {i.customer.mobile:<12} {i.vehicle.plate:<9} "
               f"{tr('outreach.rule.' + i.rule.value, lang)}: {reason_text(i.reason, lang)}  → {how}")
         if i.waited_long:
@@ -93,7 +93,7 @@ def cmd_outreach_record(args: argparse.Namespace) -> int:
     done = record_attempt(engine, dealer_id, args.task, Outcome(args.outcome),
                           channel=Channel(args.channel) if args.channel else None, at=args.at, actor=args.actor,
                           note=args.note or "", lost_reason=LostReason(args.lost_reason) if args.lost_reason else None,
-                          appointment_no=args.appointment, call_back_on=args.call_back, km=args.km)
+                          appointment_no=args.appointment, call_back_on=args.call_back, km=args.km, now=args.now)
     lang = args.lang
     nxt = done.next
     follow = done.follow_up
@@ -112,8 +112,8 @@ def cmd_outreach_record(args: argparse.Namespace) -> int:
     print(tr("outreach.recorded", lang, task=done.task.task_no, status=tr(f"outreach.status.{done.task.status.value}",
                                                                           lang)))
     if nxt is not None and not nxt.done and nxt.channel is not None:
-        print("  " + tr("outreach.next_try", lang, day=nxt.day, channel=tr(f"channel.{nxt.channel.value}", lang),
-                        window=nxt.window or ""))
+        print(("  " + tr("outreach.next_try", lang, day=nxt.day, channel=tr(f"channel.{nxt.channel.value}", lang),
+                         window=nxt.window or "")).rstrip())
     if done.siblings:
         print("  " + tr("outreach.siblings", lang, tasks=", ".join(done.siblings)))
     if follow is not None:
@@ -138,7 +138,8 @@ def cmd_outreach_stats(args: argparse.Namespace) -> int:
             "batches": {k: {"tasks": v.tasks, "booked": v.booked} for k, v in sorted(s.model.by_batch.items())},
             "show_rate": round(s.model.show_rate, 4),
             "lead_days": [round(float(p), 4) for p in s.model.lead_days],
-            "lost": {"total": s.lost.total, "by_reason": {k.value: v for k, v in s.lost.by_reason.items()}},
+            "lost": {"total": s.lost.total, "by_reason": {k.value: v for k, v in s.lost.by_reason.items()},
+                     "by_model": {m: {k.value: v for k, v in r.items()} for m, r in s.lost.by_model.items()}},
             "calls_per_day": {"median": s.calls_per_day_median, "max": s.calls_per_day_max},
         }, ensure_ascii=False))
         return 0
@@ -152,7 +153,11 @@ def cmd_outreach_stats(args: argparse.Namespace) -> int:
     print("  " + tr("stats.calls", lang, median=s.calls_per_day_median, max=s.calls_per_day_max))
     print(tr("stats.lost_title", lang, n=s.lost.total))
     for reason, n in s.lost.by_reason.items():
-        print(f"  {tr('outreach.lost.' + reason.value, lang):<12} {n:>5}  {n / max(1, s.lost.total):>5.0%}")
+        print(f"  {n:>5}  {n / max(1, s.lost.total):>4.0%}  {tr('outreach.lost.' + reason.value, lang)}")
+    for model, reasons in s.lost.by_model.items():
+        print(f"  {model}: " + ", ".join(f"{tr('outreach.lost.' + r.value, lang)} {n}" for r, n in reasons.items()))
+    for batch, rate in sorted(s.model.by_batch.items()):
+        print("  " + tr("stats.batch_line", lang, batch=batch, booked=rate.booked, tasks=rate.tasks))
     return 0
 
 
@@ -166,21 +171,10 @@ def cmd_outreach_wait(args: argparse.Namespace) -> int:
 
 
 def cmd_outreach_message(args: argparse.Namespace) -> int:
-    from planner.outreach.messages import render_message
-    from planner.outreach.service import load_setup
-    from planner.storage import outreach as store
+    from planner.outreach.service import task_message
 
     engine, dealer_id = _engine_and_dealer(args)
-    with engine.connect() as conn:
-        setup = load_setup(conn, dealer_id)
-        task = store.load_task(conn, dealer_id, args.task)
-        if task is None:
-            from planner.errors import PlannerError
-
-            raise PlannerError("error.outreach_unknown_task", task=args.task)
-        facts = store.load_vehicle_facts(conn, dealer_id, setup.today, vins=[task.vin])[0]
-    channel = Channel(args.channel) if args.channel else task.channel
-    print(render_message(channel, args.lang, facts.customer, facts.vehicle, setup.dealership.dealer.name, task.reason))
+    print(task_message(engine, dealer_id, args.task, Channel(args.channel) if args.channel else None, args.lang))
     return 0
 
 
@@ -218,7 +212,8 @@ def cmd_campaign_plan(args: argparse.Namespace) -> int:
     print(tr("campaign.title", lang, segment=result.segment, n=len(result.targets), weeks=result.weeks,
              start=result.start))
     for g in result.groups:
-        print(f"  {g.key:<48} {len(g.customers):>5}  conv {g.conversion:.0%}  {g.hours:.1f} h")
+        print("  " + tr("campaign.group_line", lang, group=g.key, n=len(g.customers), conversion=g.conversion,
+                        hours=g.hours))
     for d, cs in sorted(p.schedule.items()):
         if cs:
             print("  " + tr("campaign.day_line", lang, day=d, n=len(cs)))
@@ -240,6 +235,8 @@ def add_commands(sub: Any) -> None:
     def common(p: argparse.ArgumentParser, suppress: bool = False) -> None:
         kw: dict[str, Any] = {"default": argparse.SUPPRESS} if suppress else {}
         p.add_argument("--db", help="database file or URL (default: $PLANNER_DB_URL or data/planner.db)", **kw)
+        # also after the command (`planner outreach --lang zh`), not only before it
+        p.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS, help="language of messages")
         p.add_argument("--dealer", help="dealer code (needed when the database holds several)", **kw)
         p.add_argument("--json", action="store_true", **kw)
 
@@ -257,7 +254,8 @@ def add_commands(sub: Any) -> None:
     r.add_argument("--task", required=True)
     r.add_argument("--outcome", required=True, choices=[o.value for o in Outcome])
     r.add_argument("--channel", choices=[c.value for c in Channel], help="default: the task's channel")
-    r.add_argument("--at", type=_moment, help="when (default: now)")
+    r.add_argument("--at", type=_moment, help="when it happened (default: now)")
+    r.add_argument("--now", type=_moment, help=argparse.SUPPRESS)  # the clock, for simulations and tests
     r.add_argument("--appointment", help="the appointment made (with --outcome booked)")
     r.add_argument("--km", type=int, help="the odometer the customer read out (updates the car's mileage)")
     r.add_argument("--lost-reason", choices=[x.value for x in LostReason], help="why the customer left (R29)")

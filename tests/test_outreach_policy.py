@@ -88,7 +88,7 @@ def test_closed_days_push_calls_but_keep_them_apart() -> None:
 def test_calls_follow_the_customers_own_times_inside_the_bands() -> None:
     evening_person = customer((TimeRange(time(18, 30), time(21, 0)),))
     nxt = next_attempt(DEFAULT_POLICY, evening_person, (), at(MONDAY, 9), every_day)
-    assert nxt.part is PartOfDay.EVENING and nxt.window == TimeRange(time(18, 30), time(20, 0))
+    assert nxt.part is PartOfDay.EVENING and nxt.window == TimeRange(time(19, 0), time(20, 30))
     lunch_person = customer((TimeRange(time(12, 0), time(13, 30)),))  # asks for the rest hour: not honoured
     nxt = next_attempt(DEFAULT_POLICY, lunch_person, (), at(MONDAY, 9), every_day)
     assert nxt.window is not None and not nxt.window.overlaps(TimeRange(time(12, 0), time(14, 0)))
@@ -104,6 +104,14 @@ def test_an_sms_customer_gets_an_sms_first_and_a_wrong_number_a_letter() -> None
     assert nxt.channel is Channel.SMS
     wrong = [ContactAttempt("T1", at(MONDAY, 10), Channel.PHONE, Outcome.WRONG_NUMBER)]
     assert next_attempt(DEFAULT_POLICY, customer(), wrong, at(MONDAY, 11), every_day).channel is Channel.LETTER
+
+
+def test_a_run_that_slipped_past_its_span_goes_to_sms() -> None:
+    tried = [ContactAttempt("T1", at(MONDAY, 10), Channel.PHONE, Outcome.NO_ANSWER),
+             ContactAttempt("T1", at(MONDAY + timedelta(days=1), 15), Channel.PHONE, Outcome.NO_ANSWER)]
+    on_time = next_attempt(DEFAULT_POLICY, customer(), tried, at(MONDAY + timedelta(days=2), 9), every_day)
+    late = next_attempt(DEFAULT_POLICY, customer(), tried, at(MONDAY + timedelta(days=6), 9), every_day)
+    assert on_time.channel is Channel.PHONE and late.channel is Channel.SMS
 
 
 def test_reaching_the_customer_starts_a_new_run_of_calls() -> None:
@@ -141,10 +149,10 @@ def test_the_worklist_skips_customers_with_a_booking_or_an_open_task_and_caps_ca
     assert wl.backlog == 4
 
 
-def test_a_retry_due_today_comes_before_new_reminders() -> None:
+def test_a_retry_due_today_comes_before_new_reminders_of_its_priority() -> None:
     cars = [dormant_car(f"C{i}", i) for i in range(3)]
-    task = OutreachTask("OT1", "C2", cars[2].vehicle.vin, OutreachRule.DORMANT, date(2026, 11, 1), date(2026, 11, 1),
-                        3, Channel.PHONE, TaskStatus.OPEN, next_contact_on=MONDAY)
+    task = OutreachTask("OT1", "C2", cars[2].vehicle.vin, OutreachRule.PERIODIC_SERVICE, date(2026, 11, 1),
+                        date(2026, 11, 1), 2, Channel.PHONE, TaskStatus.OPEN, next_contact_on=MONDAY)
     tried = {"OT1": [ContactAttempt("OT1", at(MONDAY - timedelta(days=1), 10), Channel.PHONE, Outcome.NO_ANSWER)]}
     wl = build_worklist(cars, MONDAY, at(MONDAY, 9), RuleContext(), DEFAULT_POLICY, [task], tried, every_day, limit=2)
     assert wl.items[0].task is task and wl.items[0].next.call_no == 2
@@ -158,3 +166,11 @@ def test_the_retry_span_counts_only_days_the_desk_works() -> None:
     attempts = simulate_unreachable(customer(), at(MONDAY, 9), desk_open=closed_midweek)
     days = [a.at.date() for a in attempts if a.channel is Channel.PHONE]
     assert [d.weekday() for d in days] == [0, 4, 5]  # Monday, then Friday and Saturday: 3 desk days
+
+
+def test_a_more_urgent_new_reminder_comes_before_a_retry() -> None:
+    cars = [dormant_car("C0", 0), dormant_car("C1", 1)]
+    task = OutreachTask("OT1", "C1", cars[1].vehicle.vin, OutreachRule.LOST, date(2026, 11, 1), date(2026, 11, 1),
+                        4, Channel.PHONE, TaskStatus.OPEN, next_contact_on=MONDAY)
+    wl = build_worklist(cars, MONDAY, at(MONDAY, 9), RuleContext(), DEFAULT_POLICY, [task], {}, every_day, limit=1)
+    assert wl.items[0].customer.customer_no == "C0" and wl.backlog == 1

@@ -293,3 +293,34 @@ def test_the_next_follow_up_is_the_next_reminder_to_open() -> None:
     nxt = next_follow_up(f, date(2026, 11, 21), CTX)
     assert nxt is not None and nxt.rule is OutreachRule.PERIODIC_SERVICE
     assert nxt.remind_on > date(2026, 11, 21)
+
+
+def test_a_car_driven_less_this_year_is_estimated_from_this_years_readings() -> None:
+    sale = date(2022, 1, 1)
+    fast = [MileageReading(sale + timedelta(days=90 * i), 9_000 * i, "ro") for i in range(1, 13)]  # 100 km/day
+    last = fast[-1]
+    slow = [MileageReading(last.read_on + timedelta(days=90 * i), last.km + 2_700 * i, "ro")
+            for i in range(1, 5)]  # then 30 km/day for a year
+    est = estimate_mileage((MileageReading(sale, 0, "sale"), *fast, *slow), slow[-1].read_on + timedelta(days=1), 40.0)
+    assert abs(est.km_per_day - 30.0) < 1.0
+    assert est.from_km == slow[-1].km  # runs from the car's own last reading
+
+
+def test_too_few_readings_fall_back_to_the_models_typical_rate() -> None:
+    f = facts(car(date(2026, 6, 1)))  # the sale reading only
+    est = f.mileage(date(2026, 11, 26))
+    assert not est.from_readings and est.km_per_day == SCHEDULE.typical_km_per_day
+
+
+def test_the_walk_in_follow_up_closes_thirty_days_after_the_wait() -> None:
+    v = PastVisit(date(2026, 10, 20), 40_000, False, False, frozenset({"ENG-CF"}), 60, False)
+    f = facts(car(date(2023, 1, 1)), (v,))
+    assert is_open(walk_in_wait, f, date(2026, 11, 19))
+    assert not is_open(walk_in_wait, f, date(2026, 11, 20))
+
+
+def test_declined_work_is_reminded_until_thirty_days_after_its_limit() -> None:
+    item = OpenDeclined("BRK-FP-C", date(2026, 8, 1), None, date(2026, 12, 10))
+    f = facts(car(date(2023, 1, 1)), declined=(item,))
+    assert is_open(declined_repair, f, date(2027, 1, 9))
+    assert not is_open(declined_repair, f, date(2027, 1, 10))

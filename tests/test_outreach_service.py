@@ -92,11 +92,11 @@ def test_a_simulated_week_of_failed_calls_ends_in_an_sms(engine: Engine, dealer_
         channels.append(nxt.channel)
         if nxt.channel is Channel.PHONE:
             assert nxt.window is not None
-            record_attempt(engine, dealer_id, task_no, Outcome.NO_ANSWER,
-                           at=local(engine, dealer_id, day, nxt.window.start))
+            when = local(engine, dealer_id, day, nxt.window.start)
+            record_attempt(engine, dealer_id, task_no, Outcome.NO_ANSWER, at=when, now=when)
         else:
-            done = record_attempt(engine, dealer_id, task_no, Outcome.SENT, channel=nxt.channel,
-                                  at=local(engine, dealer_id, day, time(10)))
+            when = local(engine, dealer_id, day, time(10))
+            done = record_attempt(engine, dealer_id, task_no, Outcome.SENT, channel=nxt.channel, at=when, now=when)
             assert done.task.status is TaskStatus.NOTIFIED
             break
     assert channels == [Channel.PHONE] * 3 + [Channel.SMS]
@@ -112,18 +112,52 @@ def test_a_simulated_week_of_failed_calls_ends_in_an_sms(engine: Engine, dealer_
 
 def test_booked_needs_a_real_appointment_and_settles_the_call(engine: Engine, dealer_id: int) -> None:
     wl = run_worklist(engine, dealer_id, TODAY)
-    task = wl.items[0].task
+    item = next(i for i in wl.items if i.task is not None and i.is_call)
+    task = item.task
     assert task is not None
+    when = local(engine, dealer_id, TODAY, time(10, 30))
     with pytest.raises(PlannerError, match="appointment"):
-        record_attempt(engine, dealer_id, task.task_no, Outcome.BOOKED)
+        record_attempt(engine, dealer_id, task.task_no, Outcome.BOOKED, at=when, now=when)
     with pytest.raises(PlannerError, match="no appointment"):
-        record_attempt(engine, dealer_id, task.task_no, Outcome.BOOKED, appointment_no="AP000000-0000")
+        record_attempt(engine, dealer_id, task.task_no, Outcome.BOOKED, appointment_no="AP000000-0000", at=when,
+                       now=when)
+    a, c = t.appointments, t.customers
     with engine.connect() as conn:
-        appt = conn.execute(select(t.appointments.c.appointment_no).limit(1)).scalar_one()
-    done = record_attempt(engine, dealer_id, task.task_no, Outcome.BOOKED, appointment_no=appt)
-    assert done.task.status is TaskStatus.BOOKED and done.task.appointment_no == appt
+        mine = conn.execute(select(a.c.appointment_no).join(c, c.c.id == a.c.customer_id)
+                            .where(c.c.customer_no == task.customer_no).limit(1)).scalar()
+        other = conn.execute(select(a.c.appointment_no).join(c, c.c.id == a.c.customer_id)
+                             .where(c.c.customer_no != task.customer_no).limit(1)).scalar_one()
+    with pytest.raises(PlannerError, match="is not customer"):
+        record_attempt(engine, dealer_id, task.task_no, Outcome.BOOKED, appointment_no=other, at=when, now=when)
+    if mine is None:  # this customer never booked: nothing more to check
+        return
+    done = record_attempt(engine, dealer_id, task.task_no, Outcome.BOOKED, appointment_no=mine, at=when, now=when)
+    assert done.task.status is TaskStatus.BOOKED and done.task.appointment_no == mine
     with pytest.raises(PlannerError, match="already booked"):
-        record_attempt(engine, dealer_id, task.task_no, Outcome.NO_ANSWER)
+        record_attempt(engine, dealer_id, task.task_no, Outcome.NO_ANSWER, at=when, now=when)
+
+
+def test_attempts_that_break_the_policy_are_refused(engine: Engine, dealer_id: int) -> None:
+    item = next(i for i in run_worklist(engine, dealer_id, TODAY).items if i.task is not None and i.is_call)
+    assert item.task is not None
+    no = item.task.task_no
+    lunch = local(engine, dealer_id, TODAY, time(13, 0))
+    with pytest.raises(PlannerError, match="outside the call bands"):
+        record_attempt(engine, dealer_id, no, Outcome.NO_ANSWER, at=lunch, now=lunch)
+    ten = local(engine, dealer_id, TODAY, time(10, 30))
+    with pytest.raises(PlannerError, match="future"):
+        record_attempt(engine, dealer_id, no, Outcome.NO_ANSWER, at=ten + timedelta(days=2), now=ten)
+    with pytest.raises(PlannerError, match="does not go with"):
+        record_attempt(engine, dealer_id, no, Outcome.DECLINED, lost_reason=LostReason.MOVED, at=ten, now=ten)
+    with pytest.raises(PlannerError, match="call-back day"):
+        record_attempt(engine, dealer_id, no, Outcome.CALL_BACK, call_back_on=TODAY - timedelta(days=3), at=ten,
+                       now=ten)
+    record_attempt(engine, dealer_id, no, Outcome.NO_ANSWER, at=ten, now=ten)
+    with pytest.raises(PlannerError, match="already tried today"):
+        record_attempt(engine, dealer_id, no, Outcome.NO_ANSWER, at=ten + timedelta(minutes=20),
+                       now=ten + timedelta(minutes=20))
+    with pytest.raises(PlannerError, match="before a contact"):
+        record_attempt(engine, dealer_id, no, Outcome.DECLINED, at=ten - timedelta(minutes=5), now=ten)
 
 
 def test_a_call_back_reopens_on_its_day_and_a_reading_updates_the_car(engine: Engine, dealer_id: int) -> None:
@@ -131,7 +165,9 @@ def test_a_call_back_reopens_on_its_day_and_a_reading_updates_the_car(engine: En
     item = wl.items[0]
     assert item.task is not None
     back = TODAY + timedelta(days=3)
-    done = record_attempt(engine, dealer_id, item.task.task_no, Outcome.CALL_BACK, call_back_on=back, km=123_456)
+    when = local(engine, dealer_id, TODAY, time(10, 30))
+    done = record_attempt(engine, dealer_id, item.task.task_no, Outcome.CALL_BACK, call_back_on=back, km=123_456,
+                          at=when, now=when)
     assert done.task.status is TaskStatus.OPEN and done.task.next_contact_on == back
     with engine.connect() as conn:
         readings = conn.execute(select(t.mileage_readings.c.km).where(t.mileage_readings.c.source == "phone")).all()
@@ -143,11 +179,12 @@ def test_a_call_back_reopens_on_its_day_and_a_reading_updates_the_car(engine: En
 
 
 def test_a_customer_who_moved_gets_no_more_reminders(engine: Engine, dealer_id: int) -> None:
-    item = run_worklist(engine, dealer_id, TODAY).items[0]
+    item = next(i for i in run_worklist(engine, dealer_id, TODAY).items if i.task is not None and i.is_call)
     assert item.task is not None
+    when = local(engine, dealer_id, TODAY, time(10, 30))
     with pytest.raises(PlannerError, match="reason"):
-        record_attempt(engine, dealer_id, item.task.task_no, Outcome.LOST)
-    record_attempt(engine, dealer_id, item.task.task_no, Outcome.LOST, lost_reason=LostReason.MOVED)
+        record_attempt(engine, dealer_id, item.task.task_no, Outcome.LOST, at=when, now=when)
+    record_attempt(engine, dealer_id, item.task.task_no, Outcome.LOST, lost_reason=LostReason.MOVED, at=when, now=when)
     with engine.connect() as conn:
         f = store.load_vehicle_facts(conn, dealer_id, TODAY, vins=[item.vehicle.vin])[0]
     assert f.lost_for_good
@@ -182,7 +219,8 @@ def test_cli_worklist_record_stats_message_and_plan(db_path: Path, capsys: pytes
     task = next(i["task"] for i in items if i["channel"] == "phone" and i["call_no"] == 1)
     assert main(["--lang", "zh", "outreach", "message", "--db", db, "--task", task, "--channel", "sms"]) == 0
     assert "回复1预约" in capsys.readouterr().out
-    assert main(["outreach", "record", "--db", db, "--task", task, "--outcome", "no_answer", "--json"]) == 0
+    assert main(["outreach", "record", "--db", db, "--task", task, "--outcome", "no_answer", "--json",
+                 "--at", f"{TODAY}T10:30+08:00", "--now", f"{TODAY}T10:31+08:00"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["status"] == "open" and out["next"]["channel"] == "phone"
     assert main(["outreach", "record", "--db", db, "--task", "OT000000-9999", "--outcome", "declined"]) == 2

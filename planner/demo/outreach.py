@@ -73,12 +73,13 @@ from planner.domain.outreach import (
 )
 from planner.domain.values import minutes_of
 from planner.outreach.facts import PastTask, PastVisit, VehicleFacts, open_declined, schedule_for
-from planner.outreach.mileage import RECENT_DAYS
+from planner.outreach.mileage import RECENT_DAYS, SHORT_DAYS
 from planner.outreach.policy import NextAttempt, next_attempt
 from planner.outreach.rules import Reminder, RuleContext, reminders
 from planner.outreach.worklist import reason_json
 
 BOOKED_WINDOW = timedelta(days=21)  # a booking this long after the first call is the call's doing
+CALLS_PER_RUN = 2  # a run of contacts takes about two calls (the replay's mean is 1.9)
 TASKS_MADE_AT = time(8, 0)  # the Monday run makes the week's tasks before the desk opens
 FIRST_CALLS_FROM = time(9, 0)
 
@@ -157,7 +158,8 @@ class VehicleHistory:
         # estimate uses and leaves its recent window.
         read_on = {r.read_on for r in self.vehicle.readings} | set(self._days)
         self._events = sorted({d + timedelta(days=1) for d in self._days} | read_on
-                              | {d + timedelta(days=RECENT_DAYS + 1) for d in read_on})
+                              | {d + timedelta(days=1) for d in read_on}
+                              | {d + timedelta(days=w + 1) for d in read_on for w in (SHORT_DAYS, RECENT_DAYS)})
         self._declined_days = [d[0] for d in self.declined]
         self._made = [a.created_at for a in self.appointments]
 
@@ -476,6 +478,13 @@ class Replay:
                 runs.append((c, rs))
         runs.sort(key=lambda cr: (*_rank(_main(cr[1])[1]), cr[0]))
         days = [w + timedelta(days=i) for i in range(7) if self.desk_open(w + timedelta(days=i))] or [w]
+        # R28: the desk works no more runs than its calls allow (about two calls a run);
+        # the rest stay open and come up again next Monday, most urgent first
+        room = self.policy.calls_per_day * len(days) // CALLS_PER_RUN
+        for _, rs in runs[room:]:
+            for f, _ in rs:
+                self.look_again(f.vehicle.vin, w + timedelta(days=1))
+        runs = runs[:room]
         made = datetime.combine(w, TASKS_MADE_AT, tzinfo=self.zone)
         number = 0
         for k, (customer_no, rs) in enumerate(runs):

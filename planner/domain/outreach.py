@@ -114,9 +114,9 @@ class ContactPolicy:
 
     Calls go only in `call_bands` (each a part of the day), narrowed to the customer's own
     preferred times where they overlap. An unreachable customer is called `max_calls`
-    times, each in a different part of the day, the attempts spread over
-    `retry_span_days` (first and last call `min_span` to `max_span` days apart, counting
-    both ends); then `fallback` channels are used in order.
+    times, each in a different part of the day, the first and last call `min_span_days` to
+    `max_span_days` desk days apart (both ends counted; a run that would stretch further
+    goes to the fallback); then `fallback` channels are used in order.
     """
 
     call_bands: tuple[tuple[PartOfDay, TimeRange], ...]
@@ -125,7 +125,7 @@ class ContactPolicy:
     max_span_days: int = 5
     fallback: tuple[Channel, ...] = (Channel.SMS, Channel.LETTER)
     remind_days_ahead: int = 14  # R19, R23: remind two weeks before the due date
-    calls_per_day: int = 150  # the desk's outbound calls a day (about three agents), beside inbound work (R28)
+    calls_per_day: int = 200  # the desk's outbound calls a day (three or four agents), beside inbound work (R28)
 
     def __post_init__(self) -> None:
         parts = [p for p, _ in self.call_bands]
@@ -138,11 +138,11 @@ class ContactPolicy:
 
 
 DEFAULT_POLICY = ContactPolicy(call_bands=(
-    # Not before 09:30 (the commute and the first busy hour at work), not over the
-    # 12:00-14:00 rest, not after 20:00.
-    (PartOfDay.MORNING, TimeRange(time(9, 30), time(11, 30))),
-    (PartOfDay.AFTERNOON, TimeRange(time(14, 30), time(17, 0))),
-    (PartOfDay.EVENING, TimeRange(time(18, 30), time(20, 0))),
+    # R26: not in the commute or the first busy hour at work (before 10:00), not over the
+    # 12:00-14:00 rest or the first hour back, not at the evening meal, not after 20:30.
+    (PartOfDay.MORNING, TimeRange(time(10, 0), time(11, 30))),
+    (PartOfDay.AFTERNOON, TimeRange(time(15, 0), time(17, 0))),
+    (PartOfDay.EVENING, TimeRange(time(19, 0), time(20, 30))),
 ))
 
 

@@ -8,8 +8,10 @@ many customers of each group to call on each desk day so that
 - every customer is contacted within the horizon when capacity allows (hard; otherwise
   the remainder is reported as not planned),
 - and the expected workshop load the bookings add lands in the forecast's valleys:
-  the objective minimises the expected hours over capacity, then the peak day's
-  overload, then how long customers wait to be contacted (weighted by priority).
+  the objective minimises the expected hours over capacity (an hour on a day the
+  forecast already puts far over capacity counting up to nine times), the worst day's
+  overload (added and in all), then how long customers wait to be contacted (weighted by
+  priority).
 
 Customers within a group are interchangeable for the model, so it decides counts per
 (group, day): an integer program with a few hundred variables that CP-SAT solves to
@@ -175,12 +177,19 @@ def plan_batches(groups: Sequence[TargetGroup], curve: LoadCurve, contact_days: 
         m.add(o >= base[t] - cap[t] + sum(c * n[gi][di] for gi, di, c in terms))
         over.append((t, o))
     peak = m.new_int_var(0, 10**9, "peak_added_over")
+    worst = m.new_int_var(0, 10**9, "worst_day_over")
     for t, o in over:
         m.add(peak >= o - max(0, int(base[t] - cap[t])))  # the campaign's share of the day's overload
+        m.add(worst >= o)
+    # an hour over capacity costs more on a day that is already far over (a peak) than on
+    # one just over: 1 + 4 × how far the forecast alone is over, up to 200%
+    ratio = np.where(cap > 0, base / np.maximum(cap, 1), 0.0)
+    weight = {t: s.overload_weight + round(4 * s.overload_weight * min(2.0, max(0.0, ratio[t] - 1.0)))
+              for t, _ in over}
     wait = sum(s.wait_weight * (6 - g.priority) * di * n[gi][di]
                for gi, g in enumerate(groups) for di in range(len(days)))
     unplanned_penalty = 10**7  # contact everyone the desk can reach before shaving load
-    m.minimize(s.overload_weight * sum(o for _, o in over) + s.peak_weight * peak + wait
+    m.minimize(sum(weight[t] * o for t, o in over) + s.peak_weight * (peak + worst) + wait
                + unplanned_penalty * sum(left))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = s.seconds

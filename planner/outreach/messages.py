@@ -1,10 +1,29 @@
-"""Messages to customers: the SMS, the letter and the call opening, in Chinese and English."""
+"""Messages to customers: the SMS, the letter and the call opening, in Chinese and English.
+
+They speak to the customer (the desk's reasons are written for the agent): each reason
+has a customer's wording (`outreach.msg.*`) filled from the same stored values.
+"""
 
 from __future__ import annotations
 
+import json
+
 from planner.domain import Channel, Customer, Lang, Vehicle
-from planner.i18n import tr
-from planner.outreach.worklist import reason_text
+from planner.i18n import TEXT, tr
+
+
+def customer_reason(stored: str, lang: Lang | str) -> str:
+    """A task's stored reason in the customer's words."""
+    try:
+        data = json.loads(stored)
+        key = "outreach.msg." + data["key"].rsplit(".", 1)[1]
+        params = dict(data["params"])
+    except (ValueError, KeyError, TypeError, IndexError):
+        return stored
+    suffix = "_zh" if str(lang) == Lang.ZH.value else "_en"
+    for name in [k for k in params if k.endswith(suffix)]:
+        params[name[:-3]] = params[name]
+    return tr(key, lang, **params) if key in TEXT else stored
 
 
 def render_message(channel: Channel, lang: Lang | str, customer: Customer, vehicle: Vehicle, dealer_name: str,
@@ -13,4 +32,4 @@ def render_message(channel: Channel, lang: Lang | str, customer: Customer, vehic
     key = {Channel.SMS: "outreach.template.sms", Channel.LETTER: "outreach.template.letter",
            Channel.PHONE: "outreach.template.call"}[channel]
     return tr(key, lang, dealer=dealer_name, name=customer.name, plate=vehicle.plate,
-              reason=reason_text(reason, lang))
+              reason=customer_reason(reason, lang))

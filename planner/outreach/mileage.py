@@ -1,10 +1,10 @@
 """How far a car is driven a day, estimated robustly from its mileage readings (R19).
 
 Readings come from repair orders, phone calls and the sale (0 km). Some are typed
-wrong, and a car's use changes over the years, so the estimate is the Theil–Sen slope
-(the median of the slopes between every pair of readings) over the last two years,
-which one bad reading cannot drag. With too few readings the model's typical rate
-stands in.
+wrong, and a car's use changes over the years, so the rate is the Theil–Sen slope (the
+median of the slopes between every pair of readings) over the last year or two, which one
+bad reading cannot drag; the estimate runs from the last reading unless it is the odd one
+out. With too few readings the model's typical rate stands in.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import numpy as np
 from planner.domain import MileageReading
 
 RECENT_DAYS = 730  # readings older than this say little about today's driving
+SHORT_DAYS = 365  # the last year, when it holds enough readings, tells the current rate
 MIN_SPAN_DAYS = 30  # pairs of readings closer than this give noisy slopes
 MIN_RATE, MAX_RATE = 1.0, 500.0  # km a day: anything outside is a typing error
 
@@ -60,20 +61,41 @@ def theil_sen_slope(days: Sequence[float], km: Sequence[float]) -> float | None:
     return float(np.median((k[j] - k[i])[keep] / span[keep]))
 
 
+def _rate(readings: Sequence[MileageReading]) -> float | None:
+    base = readings[0].read_on
+    return theil_sen_slope([float((r.read_on - base).days) for r in readings], [float(r.km) for r in readings])
+
+
+def _window(usable: Sequence[MileageReading], today: date) -> list[MileageReading]:
+    """The readings the rate is taken from: the last year when it holds readings two months
+    apart, else the last two years, else the last three readings."""
+    year = [r for r in usable if (today - r.read_on).days <= SHORT_DAYS]
+    if len(year) >= 2 and (year[-1].read_on - year[0].read_on).days >= 2 * MIN_SPAN_DAYS:
+        return year
+    recent = [r for r in usable if (today - r.read_on).days <= RECENT_DAYS]
+    return recent if len(recent) >= 2 else list(usable[-3:])
+
+
 def estimate_mileage(readings: Sequence[MileageReading], today: date, typical_km_per_day: float) -> MileageEstimate:
-    """Daily km from the readings up to `today` (the typical rate when they cannot tell)."""
-    usable = sorted(r for r in readings if r.read_on <= today)
+    """Daily km from the readings before `today` (the typical rate when they cannot tell).
+
+    The rate is the Theil–Sen slope over the last year when that year holds readings at
+    least two months apart (a car's use changes), else over the last two years. The
+    estimate runs from the last reading, unless that reading disagrees with the history
+    before it (the odometer going back, or a jump at over three times the car's rate: a
+    typing error); then it is set aside and the estimate runs from the one before.
+    """
+    usable = sorted(r for r in readings if r.read_on < today)
     if not usable:
         return MileageEstimate(typical_km_per_day, today, 0, False)
+    if len(usable) >= 3:
+        last, before = usable[-1], usable[-2]
+        earlier = _rate(_window(usable[:-1], today))
+        jump = (last.km - before.km) / max(1, (last.read_on - before.read_on).days)
+        if earlier is not None and (jump < 0 or jump > 3 * earlier + 50):
+            usable = usable[:-1]  # the last reading is the odd one out
     last = usable[-1]
-    recent = [r for r in usable if (today - r.read_on).days <= RECENT_DAYS]
-    if len(recent) < 2:
-        recent = usable[-3:]  # an older history still beats the model's typical rate
-    base = recent[0].read_on
-    slope = theil_sen_slope([float((r.read_on - base).days) for r in recent], [float(r.km) for r in recent])
+    slope = _rate(_window(usable, today)) if len(usable) >= 2 else None
     if slope is None or not MIN_RATE <= slope <= MAX_RATE:
         return MileageEstimate(typical_km_per_day, last.read_on, last.km, False)
-    # anchor at the last reading's day, but robustly: one mistyped last reading must not
-    # shift every due date (the Theil–Sen intercept, evaluated on that day)
-    anchor = statistics.median([r.km + slope * (last.read_on - r.read_on).days for r in recent])
-    return MileageEstimate(slope, last.read_on, max(0, round(anchor)), True)
+    return MileageEstimate(slope, last.read_on, last.km, True)

@@ -87,19 +87,31 @@ def next_attempt(policy: ContactPolicy, customer: Customer, attempts: Sequence[C
             d += timedelta(days=1)
         return d
 
-    sms_first = customer.preferred_channel is Channel.SMS and not any(a.channel is Channel.PHONE for a in attempts)
-    if wrong_number or sms_first or len(failed) >= policy.max_calls:
+    def nth_desk_day(first: date, n: int) -> date:
+        """The n-th desk day after `first`."""
+        d = first
+        for _ in range(n):
+            d = next_desk_day(d + timedelta(days=1))
+        return d
+
+    def fallback(start: date) -> NextAttempt:
         order = (Channel.SMS, *policy.fallback) if sms_first else policy.fallback
-        start = today + timedelta(days=1) if failed and failed[-1].at.astimezone(now.tzinfo).date() == today else today
         for ch in dict.fromkeys(order):
             if ch in sent or (ch is Channel.SMS and wrong_number):
                 continue  # a wrong number cannot take an SMS either: write
             return NextAttempt(ch, next_desk_day(start))
         return NextAttempt(None, None)
 
+    sms_first = customer.preferred_channel is Channel.SMS and not any(a.channel is Channel.PHONE for a in attempts)
+    after_last = (today + timedelta(days=1) if failed and failed[-1].at.astimezone(now.tzinfo).date() == today
+                  else today)
+    if wrong_number or sms_first or len(failed) >= policy.max_calls:
+        return fallback(after_last)
+
     used = {part_of_day(a.at.astimezone(now.tzinfo).time()) for a in failed}
     parts = [p for p in preferred_parts(policy, customer) if p not in used] or preferred_parts(policy, customer)
     k = len(failed)  # calls made so far in this run; this is call k + 1
+    latest: date | None = None
     if k == 0:
         earliest = today
     else:
@@ -108,12 +120,12 @@ def next_attempt(policy: ContactPolicy, customer: Customer, attempts: Sequence[C
         # spread the calls so the last lands min_span..max_span desk days after the first
         # (both ends counted; days the desk is closed, such as a holiday week, do not count)
         spread = math.ceil((policy.min_span_days - 1) * k / max(1, policy.max_calls - 1))
-        nth = first_day
-        for _ in range(spread):
-            nth = next_desk_day(nth + timedelta(days=1))
-        earliest = max(last_day + timedelta(days=1), nth, today)
+        earliest = max(last_day + timedelta(days=1), nth_desk_day(first_day, spread), today)
+        latest = nth_desk_day(first_day, policy.max_span_days - 1)
     day = next_desk_day(earliest)
     for _ in range(14):
+        if latest is not None and day > latest:
+            return fallback(after_last)  # the run would stretch past its span: write instead
         for part in parts:
             window = call_window(policy, customer, part)
             if window is None:

@@ -217,8 +217,10 @@ def walk_in_wait(f: VehicleFacts, today: date, ctx: RuleContext) -> Reminder | N
         if v.by_appointment:
             return None
         if v.complained or (v.waited_minutes or 0) >= ctx.long_wait_minutes:
+            long_wait = (v.waited_minutes or 0) >= ctx.long_wait_minutes
             return _current(Reminder(OutreachRule.WALK_IN_WAIT, v.day + timedelta(days=30), v.day + timedelta(days=1),
-                                     v.day + timedelta(days=30), 2, "outreach.reason.walk_in_wait",
+                                     v.day + timedelta(days=30), 2,
+                                     f"outreach.reason.{'walk_in_wait' if long_wait else 'walk_in_complaint'}",
                                      _params(day=v.day, minutes=v.waited_minutes or 0), anchor=v.day), today)
     return None
 

@@ -7,13 +7,14 @@ booking lock (so two agents running the worklist cannot both create a customer's
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 import numpy as np
 from sqlalchemy import Connection, Engine
 
-from planner.domain import Channel, DealerCalendar, Dealership, MileageReading
+from planner.domain import Channel, Customer, DealerCalendar, Dealership, Lang, MileageReading
 from planner.domain.outreach import (
     ContactAttempt,
     ContactPolicy,
@@ -26,7 +27,8 @@ from planner.domain.outreach import (
 from planner.errors import PlannerError
 from planner.outreach.batching import BatchPlan, BatchSettings, LoadCurve, TargetGroup, plan_batches
 from planner.outreach.conversion import ConversionModel, LostSummary, learn_conversion, summarise_lost
-from planner.outreach.policy import NextAttempt, next_attempt
+from planner.outreach.messages import render_message
+from planner.outreach.policy import NextAttempt, next_attempt, part_of_day
 from planner.outreach.rules import Reminder, RuleContext, next_follow_up
 from planner.outreach.segments import Segment, Target, by_category, select_targets
 from planner.outreach.worklist import WorkItem, Worklist, build_worklist, reason_json
@@ -93,8 +95,10 @@ def run_worklist(engine: Engine, dealer_id: int, day: date | None = None, now: d
             lock_dealer_bookings(conn, dealer_id)
         setup = load_setup(conn, dealer_id)
         day = day or setup.today
-        if persist and day < setup.today:
+        if day < setup.today:  # facts as of a past day would meet tasks made since: no mixing
             raise PlannerError("error.outreach_past_day", day=day.isoformat(), today=setup.today.isoformat())
+        if limit is not None and not 0 <= limit <= 5000:
+            raise PlannerError("error.outreach_bad_limit", limit=limit)
         at = _now(setup, day, now)
         facts = store.load_vehicle_facts(conn, dealer_id, day)
         open_tasks = store.load_tasks(conn, dealer_id, statuses=OPEN)
@@ -134,6 +138,46 @@ class Recorded:
     follow_up: Reminder | None  # R27: the next reminder the car will get
 
 
+def check_attempt(policy: ContactPolicy, outcome: Outcome, channel: Channel, when: datetime, now: datetime,
+                  tried: Sequence[ContactAttempt], customer: Customer, *, lost_reason: LostReason | None = None,
+                  appointment_no: str | None = None, call_back_on: date | None = None,
+                  km: int | None = None) -> None:
+    """Refuse an attempt the contact policy or common sense rules out, naming why."""
+    for option, given, wanted in (("--lost-reason", lost_reason, Outcome.LOST),
+                                  ("--appointment", appointment_no, Outcome.BOOKED),
+                                  ("--call-back", call_back_on, Outcome.CALL_BACK)):
+        if given is not None and outcome is not wanted:
+            raise PlannerError("error.outreach_option_mismatch", option=option, outcome=outcome.value)
+    if outcome is Outcome.LOST and lost_reason is None:
+        raise PlannerError("error.outreach_lost_needs_reason")
+    if outcome is Outcome.BOOKED and appointment_no is None:
+        raise PlannerError("error.outreach_booked_needs_appointment")
+    if outcome is Outcome.CALL_BACK and (call_back_on is None or not
+                                         when.date() < call_back_on <= when.date() + timedelta(days=90)):
+        raise PlannerError("error.outreach_bad_call_back", day=str(call_back_on))
+    if km is not None and not 0 <= km <= 2_000_000:
+        raise PlannerError("error.outreach_bad_km", km=km)
+    if outcome is Outcome.SENT and channel is Channel.PHONE:
+        raise PlannerError("error.outreach_sent_by_phone")
+    if channel is Channel.LETTER and outcome is not Outcome.SENT:
+        raise PlannerError("error.outreach_letter_sent_only")
+    if (outcome.failed_call or outcome is Outcome.CALL_BACK) and channel is not Channel.PHONE:
+        raise PlannerError("error.outreach_call_outcome", outcome=outcome.value)
+    if when > now + timedelta(minutes=10):
+        raise PlannerError("error.outreach_future_attempt", when=when.isoformat(timespec="minutes"))
+    if tried and when < max(a.at for a in tried):
+        raise PlannerError("error.outreach_attempt_order", when=when.isoformat(timespec="minutes"))
+    if channel is Channel.PHONE:
+        part = part_of_day(when.time())
+        band = dict(policy.call_bands).get(part)
+        if band is None or not band.contains(when.time()):
+            bands = ", ".join(str(b) for _, b in policy.call_bands)
+            raise PlannerError("error.outreach_outside_bands", when=f"{when:%H:%M}", bands=bands)
+        if outcome.failed_call and any(part_of_day(a.at.astimezone(when.tzinfo).time()) is part
+                                       and a.at.date() == when.date() for a in tried if a.outcome.failed_call):
+            raise PlannerError("error.outreach_same_part", part=part.value)
+
+
 _FINAL = {Outcome.BOOKED: TaskStatus.BOOKED, Outcome.DECLINED: TaskStatus.DECLINED, Outcome.LOST: TaskStatus.LOST,
           Outcome.SENT: TaskStatus.NOTIFIED}
 
@@ -141,8 +185,11 @@ _FINAL = {Outcome.BOOKED: TaskStatus.BOOKED, Outcome.DECLINED: TaskStatus.DECLIN
 def record_attempt(engine: Engine, dealer_id: int, task_no: str, outcome: Outcome, *,
                    channel: Channel | None = None, at: datetime | None = None, actor: str = "desk", note: str = "",
                    lost_reason: LostReason | None = None, appointment_no: str | None = None,
-                   call_back_on: date | None = None, km: int | None = None) -> Recorded:
+                   call_back_on: date | None = None, km: int | None = None, now: datetime | None = None) -> Recorded:
     """Record one call, SMS or letter on a task and move the task on (R26, R27, R29).
+
+    `at` is when the contact happened (default: now); `now` stands in for the clock (a
+    simulation or a test).
 
     A booking, a refusal, a lost customer or a sent message settles every open task of
     the customer (one call covers them all); unanswered calls schedule the next try by
@@ -156,27 +203,35 @@ def record_attempt(engine: Engine, dealer_id: int, task_no: str, outcome: Outcom
             raise PlannerError("error.outreach_unknown_task", task=task_no)
         if task.status is not TaskStatus.OPEN:
             raise PlannerError("error.outreach_task_closed", task=task_no, status=task.status.value)
-        when = _now(setup, setup.today, at)
+        zone = setup.dealership.dealer.zone
+        real_now = datetime.now(zone) if now is None else now.astimezone(zone)
+        when = real_now if at is None else (at.replace(tzinfo=zone) if at.tzinfo is None else at.astimezone(zone))
         if channel is None:  # the usual channel of the outcome
             channel = (Channel.PHONE if outcome.failed_call or outcome is Outcome.CALL_BACK else
                        Channel.SMS if outcome is Outcome.SENT and task.channel is Channel.PHONE else task.channel)
+        tried = store.load_attempts(conn, dealer_id, [task_no]).get(task_no, [])
+        car = store.load_vehicle_facts(conn, dealer_id, when.date() + timedelta(days=1), vins=[task.vin])[0]
+        customer = car.customer
+        check_attempt(setup.policy, outcome, channel, when, real_now, tried, customer, lost_reason=lost_reason,
+                      appointment_no=appointment_no, call_back_on=call_back_on, km=km)
         if outcome is Outcome.BOOKED:
-            if appointment_no is None:
-                raise PlannerError("error.outreach_booked_needs_appointment", task=task_no)
-            if not store.appointment_outcomes(conn, dealer_id, [appointment_no]):
+            assert appointment_no is not None  # check_attempt asked for it
+            owner = store.appointment_customer(conn, dealer_id, appointment_no)
+            if owner is None:
                 raise PlannerError("error.outreach_unknown_appointment", appointment=appointment_no)
-        try:
-            attempt = ContactAttempt(task_no, when, channel, outcome, actor, note, lost_reason, appointment_no,
-                                     call_back_on)
-        except ValueError as exc:
-            raise PlannerError("error.outreach_bad_attempt", detail=str(exc)) from None
+            if owner != task.customer_no:
+                raise PlannerError("error.outreach_foreign_appointment", appointment=appointment_no,
+                                   customer=task.customer_no)
+        attempt = ContactAttempt(task_no, when, channel, outcome, actor, note, lost_reason, appointment_no,
+                                 call_back_on)
         store.add_attempts(conn, dealer_id, [attempt])
         if km is not None:
-            if km < 0:
-                raise PlannerError("error.outreach_bad_km", km=km)
             store.add_reading(conn, dealer_id, task.vin, MileageReading(when.date(), km, "phone"))
+        # one conversation settles every open task of the customer's; a lost car (moved,
+        # sold, gone elsewhere) settles only that car's
         siblings = [x for x in store.load_tasks(conn, dealer_id, statuses=OPEN)
-                    if x.customer_no == task.customer_no and x.task_no != task_no]
+                    if x.customer_no == task.customer_no and x.task_no != task_no
+                    and (outcome is not Outcome.LOST or x.vin == task.vin)]
         nxt: NextAttempt | None = None
         if outcome in _FINAL:
             status = _FINAL[outcome]
@@ -186,9 +241,7 @@ def record_attempt(engine: Engine, dealer_id: int, task_no: str, outcome: Outcom
             assert call_back_on is not None  # ContactAttempt checked it
             updated = replace(task, channel=Channel.PHONE, next_contact_on=call_back_on)
         else:  # no answer, busy, wrong number: the policy decides the next try
-            tried = store.load_attempts(conn, dealer_id, [task_no]).get(task_no, [])
-            f = store.load_vehicle_facts(conn, dealer_id, when.date() + timedelta(days=1), vins=[task.vin])[0]
-            nxt = next_attempt(setup.policy, f.customer, tried, when, setup.calendar.is_open)
+            nxt = next_attempt(setup.policy, customer, [*tried, attempt], when, setup.calendar.is_open)
             if nxt.done or nxt.day is None or nxt.channel is None:
                 updated = replace(task, status=TaskStatus.CLOSED, next_contact_on=None)
             else:
@@ -208,15 +261,29 @@ def record_attempt(engine: Engine, dealer_id: int, task_no: str, outcome: Outcom
 
 def record_wait(engine: Engine, dealer_id: int, ro_number: str, minutes: int, complained: bool) -> None:
     """Record how long a walk-in waited at reception (R30)."""
-    try:
-        wait = WalkInWait(ro_number, minutes, complained)
-    except ValueError as exc:
-        raise PlannerError("error.outreach_bad_attempt", detail=str(exc)) from None
+    if not 0 <= minutes <= 24 * 60:
+        raise PlannerError("error.outreach_bad_wait", minutes=minutes)
     with engine.begin() as conn:
-        try:
-            store.save_walk_in_waits(conn, dealer_id, [wait])
-        except ValueError:
-            raise PlannerError("error.outreach_unknown_ro", ro=ro_number) from None
+        walk_in = store.is_walk_in(conn, dealer_id, ro_number)
+        if walk_in is None:
+            raise PlannerError("error.outreach_unknown_ro", ro=ro_number)
+        if not walk_in:
+            raise PlannerError("error.outreach_not_walk_in", ro=ro_number)
+        if store.has_wait(conn, dealer_id, ro_number):
+            raise PlannerError("error.outreach_wait_recorded", ro=ro_number)
+        store.save_walk_in_waits(conn, dealer_id, [WalkInWait(ro_number, minutes, complained)])
+
+
+def task_message(engine: Engine, dealer_id: int, task_no: str, channel: Channel | None, lang: Lang | str) -> str:
+    """The SMS, letter or call opening for a task, in the customer's words (R25)."""
+    with engine.connect() as conn:
+        setup = load_setup(conn, dealer_id)
+        task = store.load_task(conn, dealer_id, task_no)
+        if task is None:
+            raise PlannerError("error.outreach_unknown_task", task=task_no)
+        car = store.load_vehicle_facts(conn, dealer_id, setup.today, vins=[task.vin])[0]
+    return render_message(channel or task.channel, lang, car.customer, car.vehicle, setup.dealership.dealer.name,
+                          task.reason)
 
 
 # -- statistics ---------------------------------------------------------------------------
@@ -245,7 +312,9 @@ def outreach_stats(engine: Engine, dealer_id: int, since: date | None = None) ->
         appts = store.appointment_outcomes(conn, dealer_id, booked)
     model = learn_conversion(tasks, attempts, appts)
     flat = [a for xs in attempts.values() for a in xs]
-    model_of = {x.task_no: x.vin[3:8] for x in tasks}
+    with engine.connect() as conn:
+        models = store.vehicle_models(conn, dealer_id)
+    model_of = {x.task_no: models.get(x.vin, "?") for x in tasks}
     per_day = Counter(a.at.date() for a in flat if a.channel is Channel.PHONE)
     return OutreachStats(since, model, dict(Counter(x.status.value for x in tasks)), summarise_lost(flat, model_of),
                          len(tasks), len(flat), max(per_day.values(), default=0),
@@ -309,10 +378,14 @@ def plan_campaign(engine: Engine, dealer_id: int, segment_text: str, start: date
     tasks that enter each day's worklist on their planned day."""
     if weeks < 1 or weeks > 12:
         raise PlannerError("error.outreach_bad_weeks", weeks=weeks)
+    if calls_per_day is not None and not 1 <= calls_per_day <= 5000:
+        raise PlannerError("error.outreach_bad_calls", calls=calls_per_day)
+    if seconds <= 0:
+        raise PlannerError("error.outreach_bad_seconds")
     with engine.connect() as conn:
         setup = load_setup(conn, dealer_id)
         if start < setup.today:
-            raise PlannerError("error.outreach_past_day", day=start.isoformat(), today=setup.today.isoformat())
+            raise PlannerError("error.outreach_past_plan", day=start.isoformat(), today=setup.today.isoformat())
         segment = Segment.parse(segment_text, setup.ctx)
         end = start + timedelta(days=7 * weeks - 1)
         facts = store.load_vehicle_facts(conn, dealer_id, start)
@@ -336,7 +409,8 @@ def plan_campaign(engine: Engine, dealer_id: int, segment_text: str, start: date
     if not desk_days:
         raise PlannerError("error.outreach_no_desk_day", segment=segment_text, start=first.isoformat(),
                            end=last.isoformat())
-    settings = BatchSettings(calls_per_day or setup.policy.calls_per_day, model.show_rate, seconds)
+    settings = BatchSettings(setup.policy.calls_per_day if calls_per_day is None else calls_per_day, model.show_rate,
+                             seconds)
     plan = plan_batches(groups, curve, desk_days, model.lead_days, settings)
     prefix = f"{segment.value[:14]}-{start:%y%m%d}"
     result = CampaignPlan(segment_text, start, weeks, tuple(targets), tuple(groups), plan, curve, prefix)

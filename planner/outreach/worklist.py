@@ -3,8 +3,9 @@
 A line is either a customer with open tasks due today (a retry after unanswered calls,
 an agreed call-back, a planned campaign batch) or a customer with reminders that have
 no task yet. A customer with a booking ahead or an open task not due today is left out,
-so nobody is called twice. Calls are capped at the desk's capacity; SMS and letters are
-not. Campaign reminders enter only through planned batches (R28), never all at once.
+so nobody is called twice. Lines are ordered by priority (a run of calls already started
+first within a priority) and calls are capped at the desk's capacity; SMS and letters
+are not. Campaign reminders enter only through planned batches (R28), never all at once.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ class WorkItem:
 class Worklist:
     day: date
     items: tuple[WorkItem, ...]
-    backlog: int = 0  # customers due but beyond today's call capacity (they come tomorrow)
+    backlog: int = 0  # customers due but beyond today's call capacity or call windows (for later)
     unplanned_campaign: int = 0  # customers a campaign targets, waiting for a batch plan
     booked_meanwhile: tuple[str, ...] = field(default=())  # open tasks whose customer booked otherwise
 
@@ -96,6 +97,7 @@ def build_worklist(facts: Sequence[VehicleFacts], today: date, now: datetime, ct
 
     booked_meanwhile: list[str] = []
     retries: list[WorkItem] = []
+    later = 0  # due, but no attempt fits today any more (the day's call windows are over)
     for customer_no, tasks in open_by_customer.items():
         if customer_no in ahead_customers:
             booked_meanwhile += [x.task_no for x in tasks]
@@ -109,7 +111,10 @@ def build_worklist(facts: Sequence[VehicleFacts], today: date, now: datetime, ct
             continue
         tried = [a for x in tasks for a in attempts.get(x.task_no, ())]
         nxt = next_attempt(policy, f.customer, tried, now, desk_open)
-        if nxt.done or nxt.day is None or nxt.day > today:
+        if nxt.done or nxt.day is None:
+            continue
+        if nxt.day > today:
+            later += 1
             continue
         retries.append(WorkItem(f.customer, f.vehicle, main.rule, main.priority, main.due_date, main.reason, nxt,
                                 main.campaign_code, main, (),
@@ -134,20 +139,25 @@ def build_worklist(facts: Sequence[VehicleFacts], today: date, now: datetime, ct
     for c, rs in fresh.items():
         f, r = _main(rs)
         nxt = next_attempt(policy, f.customer, (), now, desk_open)
-        if nxt.done or nxt.day is None or nxt.day > today:
+        if nxt.done or nxt.day is None:
+            continue
+        if nxt.day > today:
+            later += 1
             continue
         boost = c in waited  # R30: next time they are contacted first
         news.append(WorkItem(f.customer, f.vehicle, r.rule, max(1, r.priority - 1) if boost else r.priority,
                              r.due_date, reason_json(r), nxt, r.campaign_code, None, tuple(rs),
                              tuple(reason_json(x) for _, x in rs if x is not r), boost))
 
-    def order(item: WorkItem) -> tuple[int, bool, date, str]:
-        return item.priority, not item.waited_long, item.due_date, item.customer.customer_no
+    def order(item: WorkItem) -> tuple[int, bool, bool, date, str]:
+        # most urgent first; within a priority, runs already started (R26's three tries in
+        # 3-5 days), then customers who waited long as walk-ins (R30)
+        return item.priority, item.task is None, not item.waited_long, item.due_date, item.customer.customer_no
 
     chosen: list[WorkItem] = []
     calls = 0
-    backlog = 0
-    for item in sorted(retries, key=order) + sorted(news, key=order):
+    backlog = later
+    for item in sorted(retries + news, key=order):
         if item.is_call and calls >= limit:
             backlog += 1
             continue

@@ -30,7 +30,7 @@ from planner.domain.outreach import (
 )
 from planner.outreach.facts import AHEAD_STATUSES, PastTask, PastVisit, VehicleFacts, open_declined, schedule_for
 from planner.storage import tables as t
-from planner.storage.repository import _bulk, _dealer_zone, _id_map, _ids_of, customers_and_vehicles
+from planner.storage.repository import _bulk, _dealer_zone, _ids_of, customers_and_vehicles
 
 # -- maintenance schedules and the contact policy -----------------------------------------
 
@@ -197,6 +197,20 @@ def save_walk_in_waits(conn: Connection, dealer_id: int, waits: Sequence[WalkInW
                                    "waited_minutes": w.waited_minutes, "complained": w.complained} for w in waits])
 
 
+def is_walk_in(conn: Connection, dealer_id: int, ro_number: str) -> bool | None:
+    """Whether a repair order was a walk-in (None: no such repair order)."""
+    ro = t.repair_orders
+    found = conn.execute(select(ro.c.from_appointment).where(
+        (ro.c.dealer_id == dealer_id) & (ro.c.ro_number == ro_number))).first()
+    return None if found is None else not found[0]
+
+
+def has_wait(conn: Connection, dealer_id: int, ro_number: str) -> bool:
+    w, ro = t.walk_in_waits, t.repair_orders
+    return conn.execute(select(w.c.id).join(ro, ro.c.id == w.c.repair_order_id).where(
+        (w.c.dealer_id == dealer_id) & (ro.c.ro_number == ro_number))).first() is not None
+
+
 def load_walk_in_waits(conn: Connection, dealer_id: int) -> list[WalkInWait]:
     w, r = t.walk_in_waits, t.repair_orders
     rows = conn.execute(select(r.c.ro_number, w.c.waited_minutes, w.c.complained)
@@ -290,7 +304,7 @@ def load_vehicle_facts(conn: Connection, dealer_id: int, today: date,
 
 def add_reading(conn: Connection, dealer_id: int, vin: str, reading: MileageReading) -> None:
     """A mileage reading the customer gave on the phone (R27: keep the car's data current)."""
-    vid = _id_map(conn, t.vehicles, "vin", dealer_id).get(vin)
+    vid = _ids_of(conn, t.vehicles, "vin", dealer_id, [vin]).get(vin)
     if vid is None:
         raise ValueError(f"unknown vehicle {vin}")
     conn.execute(insert(t.mileage_readings).values(dealer_id=dealer_id, vehicle_id=vid, read_on=reading.read_on,
@@ -316,6 +330,19 @@ def hours_per_visit(conn: Connection, dealer_id: int, since: datetime) -> dict[s
                            .where(ro.c.opened_at >= since)).scalar()
     out[""] = float(overall) if overall else 1.5
     return out
+
+
+def vehicle_models(conn: Connection, dealer_id: int) -> dict[str, str]:
+    """Each VIN's model."""
+    v = t.vehicles
+    return dict(conn.execute(select(v.c.vin, v.c.model).where(v.c.dealer_id == dealer_id)).all())
+
+
+def appointment_customer(conn: Connection, dealer_id: int, appointment_no: str) -> str | None:
+    """The customer number an appointment belongs to (None: no such appointment)."""
+    ap, c = t.appointments, t.customers
+    return conn.execute(select(c.c.customer_no).join(ap, ap.c.customer_id == c.c.id).where(
+        (ap.c.dealer_id == dealer_id) & (ap.c.appointment_no == appointment_no))).scalar()
 
 
 def appointment_outcomes(conn: Connection, dealer_id: int,
