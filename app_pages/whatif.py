@@ -59,17 +59,27 @@ except PlannerError as exc:
     show_error(p, exc)
     st.stop()
 
+
+
+def change(after: float, before: float, fmt: str) -> str | None:
+    """The metric's change, or nothing when the scenario does not move it."""
+    return None if round(after - before, 3) == 0 else format(after - before, fmt)
+
+
 k = st.columns(5)
-k[0].metric(t("whatif.utilisation"), f"{w.after.utilisation:.0%}", f"{w.after.utilisation - w.before.utilisation:+.1%}",
-            delta_color="off")
-k[1].metric(t("whatif.overload"), f"{w.after.overload_hours:.0f} h",
-            f"{w.after.overload_hours - w.before.overload_hours:+.0f} h", delta_color="inverse")
-k[2].metric(t("whatif.peak_hours"), w.after.peak_cells, w.after.peak_cells - w.before.peak_cells, delta_color="inverse")
+k[0].metric(t("whatif.utilisation"), f"{w.after.utilisation:.0%}",
+            change(w.after.utilisation, w.before.utilisation, "+.1%"), delta_color="off")
+overload = change(w.after.overload_hours, w.before.overload_hours, "+.0f")
+k[1].metric(t("whatif.overload"), f"{w.after.overload_hours:.0f} h", overload and f"{overload} h",
+            delta_color="inverse")
+k[2].metric(t("whatif.peak_hours"), w.after.peak_cells, change(w.after.peak_cells, w.before.peak_cells, "+d"),
+            delta_color="inverse")
 summary = w.result.as_json()["summary"]
 k[3].metric(t("whatif.affected"), summary["infeasible"],
             t("whatif.repaired", reassigned=summary["reassigned"], moved=summary["moved"]), delta_color="off")
-k[4].metric(t("whatif.reserve_hours"), f"{w.reserve_hours_after:.0f} h",
-            f"{w.reserve_hours_after - w.reserve_hours_before:+.0f} h", delta_color="off")
+reserve = change(w.reserve_hours_after, w.reserve_hours_before, "+.0f")
+k[4].metric(t("whatif.reserve_hours"), f"{w.reserve_hours_after:.0f} h", reserve and f"{reserve} h",
+            delta_color="off")
 
 
 def heatmap(grid: LoadGrid, title: str) -> alt.Chart:

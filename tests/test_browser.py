@@ -44,8 +44,11 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def db(small_demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the small demo, or of $PLANNER_BROWSER_DB (the README's screenshots use the
+    full demo: `PLANNER_BROWSER_DB=data/planner.db PLANNER_SCREENSHOTS=docs/screenshots`)."""
     path = tmp_path_factory.mktemp("browser") / "app.db"
-    src, dst = sqlite3.connect(small_demo_db), sqlite3.connect(path)
+    source = Path(os.environ.get("PLANNER_BROWSER_DB") or small_demo_db)
+    src, dst = sqlite3.connect(source), sqlite3.connect(path)
     src.backup(dst)
     src.close()
     dst.close()

@@ -14,7 +14,7 @@ from planner.domain import Booking, DealerCalendar, Dealership, WalkInReserve
 from planner.domain.workshop import BayType
 from planner.errors import PlannerError
 from planner.forecast.intake import IntakeForecast
-from planner.forecast.load import LoadLabel, bay_type_shares, hourly_capacity, label_of
+from planner.forecast.load import LoadLabel, bay_type_shares, capacity_for_arrivals, hourly_capacity, label_of
 from planner.solver.loader import WalkInPolicy, load_snapshot
 from planner.solver.reserve import walk_in_capacity
 from planner.solver.whatif import Scenario, WhatIfResult, what_if
@@ -34,7 +34,8 @@ class Outlook:
 
 @dataclass(frozen=True)
 class LoadGrid:
-    """Labour hours expected and capacity per day × hour."""
+    """Labour hours expected per day × arrival hour, and the capacity that work is done
+    with (the hour and the next ones, see `capacity_for_arrivals`)."""
 
     days: tuple[date, ...]
     hours: tuple[int, ...]
@@ -122,7 +123,10 @@ def load_grid(o: Outlook, dealership: Dealership, surge: float = 0.0) -> LoadGri
                 appt_expected[d, i] = max(0.0, p.labour_hours - p.walk_ins * per_walk_in)
     booked = booked_hours(o.bookings, o.start, n, hours, dealership.dealer.zone)
     demand = walk * per_walk_in * (1.0 + surge) + np.maximum(booked, appt_expected)
-    capacity = hourly_capacity(dealership, DealerCalendar(dealership.dealer), o.start, n, hours, o.bay_shares)
+    # an arrival's work is done over that hour and the next ones: compare it with the
+    # capacity of those hours, as the forecast's peak/valley labels do
+    capacity = capacity_for_arrivals(
+        hourly_capacity(dealership, DealerCalendar(dealership.dealer), o.start, n, hours, o.bay_shares), open_mask)
     days = tuple(o.start + timedelta(days=d) for d in range(n))
     return LoadGrid(days, hours, np.where(open_mask, demand, 0.0), capacity, open_mask)
 
