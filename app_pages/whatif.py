@@ -9,7 +9,11 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import page, show_error
+from planner.booking.service import apply_replan
 from planner.errors import PlannerError
+from planner.solver.loader import WalkInPolicy, load_snapshot
+from planner.solver.replan import replan_week
+from planner.solver.settings import SolverSettings
 from planner.solver.whatif import Scenario
 from planner.views.whatif import LoadGrid, Outlook, outlook, run_what_if
 
@@ -117,3 +121,42 @@ else:
         hide_index=True, width="stretch")
 if w.result.at_risk:
     st.caption(t("whatif.at_risk", n=len(w.result.at_risk)))
+
+# -- re-plan a week (long work: progress shown, result kept for the session) -------------------
+st.divider()
+st.subheader(t("replan.title"))
+monday = p.today - timedelta(days=p.today.weekday())
+weeks = [monday + timedelta(days=7 * i) for i in range(3)]
+c1, c2, c3 = st.columns([2, 2, 1])
+week = c1.selectbox(t("replan.week"), weeks, key="rp_week",
+                    format_func=lambda d: f"{d.isocalendar().year}-W{d.isocalendar().week:02d} ({p.day(d)})")
+seconds = c2.slider(t("replan.seconds"), 2, 30, 8, key="rp_seconds")
+if c3.button(t("replan.run"), key="rp_run"):
+    with st.status(t("replan.running"), expanded=False), p.engine.connect() as conn:
+        snapshot = load_snapshot(conn, p.dealer_id, week, 7, WalkInPolicy(), p.dealership)
+        start = max(week, p.today)
+        st.session_state["rp_result"] = (week, replan_week(snapshot, start, 7 - (start - week).days,
+                                                           SolverSettings(replan_seconds=float(seconds))),
+                                         tuple(b for b in snapshot.bookings
+                                               if start <= b.arrival.astimezone(p.dealership.dealer.zone).date()
+                                               < week + timedelta(days=7)))
+found = st.session_state.get("rp_result")
+if found is not None and found[0] == week:
+    _, plan, planned_from = found
+    st.caption(t("cli.replan_title", week=f"{week.isocalendar().week:02d}", status=plan.status, seconds=plan.seconds,
+                 gap=f"{plan.gap:.1%}" if plan.gap is not None else "-"))
+    m = st.columns(4)
+    m[0].metric(t("replan.peak"), f"{plan.after.peak_load:.0%}", f"{plan.after.peak_load - plan.before.peak_load:+.0%}",
+                delta_color="inverse")
+    m[1].metric(t("replan.overtime"), plan.after.overtime_minutes,
+                plan.after.overtime_minutes - plan.before.overtime_minutes, delta_color="inverse")
+    m[2].metric(t("replan.short"), plan.after.headroom_shortfall_minutes,
+                plan.after.headroom_shortfall_minutes - plan.before.headroom_shortfall_minutes, delta_color="inverse")
+    m[3].metric(t("replan.changes"), f"{sum(c.moved for c in plan.changes)} / {sum(not c.moved for c in plan.changes)}")
+    if plan.changes and st.button(t("replan.apply"), type="primary", key="rp_apply"):
+        try:
+            n = apply_replan(p.engine, p.dealer_id, planned_from, plan.bookings, actor="manager-app")
+            st.success(t("replan.applied", n=n))
+            st.session_state.pop("rp_result", None)
+        except PlannerError as exc:
+            show_error(p, exc)

@@ -105,6 +105,35 @@ def test_a_what_if_change_moves_the_kpis(db: Path) -> None:
     assert at.dataframe  # the affected bookings and their repairs
 
 
+def test_the_manager_re_plans_a_week_and_applies_it(db: Path) -> None:
+    at = app("app_pages/whatif.py", "en")
+    at.slider(key="rp_seconds").set_value(2).run()
+    at.button(key="rp_run").click().run()
+    assert not at.exception, at.exception
+    labels = {m.label for m in at.metric}
+    assert {"Peak hourly load", "Overtime (min)", "Moved / reassigned"} <= labels
+    if any(b.key == "rp_apply" for b in at.button):
+        at.button(key="rp_apply").click().run()
+        assert not at.exception and any("bookings updated" in s.value for s in at.success)
+
+
+def test_a_stale_re_plan_is_refused(db: Path) -> None:
+    from datetime import timedelta
+
+    from planner.booking.service import apply_replan
+    from planner.errors import PlannerError
+    from planner.storage import load_bookings
+
+    engine = open_database(db)
+    with engine.connect() as conn:
+        dealer_id = find_dealer_id(conn)
+        start = conn.execute(select(t.dealers.c.today)).scalar_one() + timedelta(days=1)
+        book = load_bookings(conn, dealer_id, start, start + timedelta(days=6))
+    assert book
+    with pytest.raises(PlannerError, match="re-plan again"):
+        apply_replan(engine, dealer_id, book[1:], book[:1])  # planned from a book that lacked one booking
+
+
 def test_the_outreach_page_makes_the_days_tasks(db: Path) -> None:
     engine = open_database(db)
     with engine.connect() as conn:

@@ -442,3 +442,31 @@ def offer_to_waitlist(conn: Connection, dealer_id: int, now: datetime) -> list[t
             offered.append((entry["id"], booking.booking_id))
             break
     return offered
+
+
+def apply_replan(engine: Engine, dealer_id: int, planned_from: tuple[Booking, ...], changed: tuple[Booking, ...],
+                 actor: str = "manager", now: datetime | None = None) -> int:
+    """Store a re-plan's changed bookings in one transaction, under the booking lock, only
+    if the book it was computed from is unchanged (a booking made, moved or cancelled
+    since makes the plan stale: re-plan again). Returns the bookings changed."""
+    if not changed:
+        return 0
+    with engine.begin() as conn:
+        lock_dealer_bookings(conn, dealer_id)
+        zone = load_dealership(conn, dealer_id).dealer.zone
+        days = sorted({b.arrival.astimezone(zone).date() for b in planned_from} or {date.today()})
+        current = load_bookings(conn, dealer_id, days[0], days[-1])
+
+        def key(bs: tuple[Booking, ...]) -> set[tuple[str, datetime, tuple[str, ...]]]:
+            return {(b.booking_id, b.arrival, tuple(j.technician for j in b.jobs)) for b in bs}
+
+        if key(tuple(current)) != key(planned_from):
+            raise PlannerError("error.replan_stale")
+        update_booking_plans(conn, dealer_id, list(changed))
+        when = now or datetime.now(zone)
+        for b in changed:
+            status = appointment_status(conn, dealer_id, b.booking_id) or AppointmentStatus.BOOKED
+            add_event(conn, dealer_id, b.booking_id, at=when, actor=actor, action="replan", from_status=status,
+                      to_status=status, detail=f"{b.arrival.isoformat()} "
+                                               + ", ".join(f"{j.technician}/{j.bay}" for j in b.jobs))
+    return len(changed)

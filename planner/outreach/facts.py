@@ -50,6 +50,10 @@ class OpenDeclined:
     wait_until_km: int | None
     wait_until_date: date | None
 
+    def __post_init__(self) -> None:
+        if self.wait_until_km is None and self.wait_until_date is None:
+            raise ValueError(f"declined {self.op_code}: give the km or the date until which it can wait")
+
 
 @dataclass(frozen=True)
 class PastTask:

@@ -424,8 +424,11 @@ def _save_plan(engine: Engine, dealer_id: int, p: CampaignPlan) -> int:
     with engine.begin() as conn:
         lock_dealer_bookings(conn, dealer_id)
         setup = load_setup(conn, dealer_id)
+        # a customer who got an open task since the plan was made is not contacted twice
+        busy = {x.customer_no for x in store.load_tasks(conn, dealer_id, statuses=OPEN)}
         tasks = []
-        for k, (day, customers) in enumerate(sorted(p.plan.schedule.items()), start=1):
+        for k, (day, planned) in enumerate(sorted(p.plan.schedule.items()), start=1):
+            customers = [c for c in planned if c not in busy]
             numbers = store.next_task_numbers(conn, dealer_id, day, len(customers))
             for no, c in zip(numbers, customers, strict=True):
                 t = by_customer[c]
