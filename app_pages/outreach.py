@@ -31,9 +31,10 @@ with work:
         except PlannerError as exc:
             show_error(p, exc)
     wl = ss.get("out_list")
-    if wl is None or wl.day != day:
+    if wl is None or wl.day != day:  # kept for the session: building it reads the whole fleet
         with st.spinner(t("outreach.working")):
-            wl = run_worklist(p.engine, p.dealer_id, day, persist=False)
+            wl = ss["out_list"] = run_worklist(p.engine, p.dealer_id, day, persist=False)
+    if any(i.task is None for i in wl.items):
         st.caption(t("outreach.preview_note"))
     calls = sum(i.is_call for i in wl.items)
     st.markdown(t("outreach.worklist_title", day=wl.day.isoformat(), n=len(wl.items), calls=calls))
@@ -91,6 +92,7 @@ with work:
                         st.caption(t("outreach.follow_up", day=done.follow_up.remind_on,
                                      rule=t(f"outreach.rule.{done.follow_up.rule.value}")))
                     ss.pop("out_list", None)
+                    ss.pop("out_stats", None)
                 except PlannerError as exc:
                     show_error(p, exc)
 
@@ -142,7 +144,9 @@ with campaigns:
                 show_error(p, exc)
 
 with results:
-    stats = outreach_stats(p.engine, p.dealer_id)
+    if "out_stats" not in ss:
+        ss["out_stats"] = outreach_stats(p.engine, p.dealer_id)
+    stats = ss["out_stats"]
     st.markdown(t("stats.title", since=stats.since, tasks=stats.tasks, attempts=stats.attempts))
     st.dataframe(pd.DataFrame([{
         t("outreach.rule"): t(f"outreach.rule.{rule.value}"), t("desk.channel"): t(f"channel.{channel.value}"),
