@@ -51,9 +51,9 @@ with work:
 
     st.dataframe(pd.DataFrame([{
         "P": i.priority, t("outreach.task"): i.task.task_no if i.task else "-", t("desk.name"): i.customer.name,
-        t("desk.mobile"): i.customer.mobile, t("desk.plate"): i.vehicle.plate,
-        t("outreach.rule"): t(f"outreach.rule.{i.rule.value}"), t("outreach.reason"): reason_text(i.reason, p.lang),
-        t("outreach.due"): i.due_date.isoformat(), t("outreach.how"): how(i),
+        t("desk.mobile"): i.customer.mobile, t("desk.plate"): i.vehicle.plate, t("outreach.how"): how(i),
+        t("outreach.rule"): t(f"outreach.rule.{i.rule.value}"), t("outreach.due"): i.due_date.isoformat(),
+        t("outreach.reason"): reason_text(i.reason, p.lang),
         t("outreach.flag"): t("outreach.waited_flag") if i.waited_long else ""} for i in wl.items]),
         hide_index=True, width="stretch", height=420)
 

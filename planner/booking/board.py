@@ -81,5 +81,7 @@ def board_html(rows: list[BoardRow], dealer_name: str, day: date, lang: Lang | s
             "h1{font-size:4vw;margin:0 0 .2em}h2{font-size:2.4vw;font-weight:normal;color:#444;margin:0 0 1em}"
             "table{width:100%;border-collapse:collapse;font-size:3vw}th,td{padding:.35em .5em;text-align:left}"
             "th{border-bottom:3px solid #111}tr:nth-child(even) td{background:#f2f2f2}"
+            # time, name and plate never break: a wrapped plate is hard to read from across the room
+            "td:nth-child(-n+3),th:nth-child(-n+3){white-space:nowrap}"
             f"</style></head><body><h1>{esc(tr('board.welcome', lang))}</h1><h2>{esc(dealer_name)} · {esc(title)}"
             f"</h2><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></body></html>\n")
