@@ -234,3 +234,24 @@ def test_cli_worklist_record_stats_message_and_plan(db_path: Path, capsys: pytes
     plan = json.loads(capsys.readouterr().out)
     assert plan["planned"]["max_calls_per_day"] <= 5 and plan["at_once"]["calls_over_capacity"] >= 0
     assert plan["customers"] == sum(d["contacts"] for d in plan["days"]) + len(plan["not_planned"])
+
+
+def test_a_customer_who_books_after_our_call_counts_as_booked(engine: Engine, dealer_id: int) -> None:
+    from planner.booking.service import BookingRequest, book
+    from planner.solver.desk import propose
+
+    item = next(i for i in run_worklist(engine, dealer_id, TODAY).items if i.task is not None and i.is_call)
+    assert item.task is not None
+    when = local(engine, dealer_id, TODAY, time(10, 30))
+    record_attempt(engine, dealer_id, item.task.task_no, Outcome.NO_ANSWER, at=when, now=when)
+    with engine.connect() as conn:
+        op = conn.execute(select(t.operations.c.op_code).where(t.operations.c.category == "inspection")
+                          .order_by(t.operations.c.op_code).limit(1)).scalar_one()
+        proposal, _ = propose(conn, dealer_id, item.vehicle.plate, [op])
+    assert proposal.options
+    made = book(engine, dealer_id, BookingRequest(item.vehicle.plate, (op,), proposal.options[0].start))
+    run_worklist(engine, dealer_id, TODAY + timedelta(days=1))
+    with engine.connect() as conn:
+        task = store.load_task(conn, dealer_id, item.task.task_no)
+    assert task is not None and task.status is TaskStatus.BOOKED
+    assert task.appointment_no == made.booking.booking_id

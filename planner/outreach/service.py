@@ -109,7 +109,13 @@ def run_worklist(engine: Engine, dealer_id: int, day: date | None = None, now: d
             return wl
         for task in open_tasks:
             if task.task_no in wl.booked_meanwhile:
-                store.update_task(conn, dealer_id, replace(task, status=TaskStatus.CLOSED, next_contact_on=None), at)
+                # the customer booked after we reached out: a conversion (R27) when we had
+                # contacted them, else the task just closes
+                booking = store.upcoming_appointment(conn, dealer_id, task.customer_no, day)
+                won = bool(attempts.get(task.task_no)) and booking is not None
+                store.update_task(conn, dealer_id, replace(
+                    task, status=TaskStatus.BOOKED if won else TaskStatus.CLOSED, next_contact_on=None,
+                    appointment_no=booking if won else None), at)
         fresh = [i for i in wl.items if i.task is None]
         numbers = store.next_task_numbers(conn, dealer_id, day, sum(len(i.reminders) for i in fresh))
         items = []

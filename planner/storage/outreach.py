@@ -338,6 +338,17 @@ def vehicle_models(conn: Connection, dealer_id: int) -> dict[str, str]:
     return dict(conn.execute(select(v.c.vin, v.c.model).where(v.c.dealer_id == dealer_id)).all())
 
 
+def upcoming_appointment(conn: Connection, dealer_id: int, customer_no: str, day: date) -> str | None:
+    """The customer's next held, booked or confirmed appointment from `day` on, if any."""
+    ap, c = t.appointments, t.customers
+    zone = _dealer_zone(conn, dealer_id)
+    return conn.execute(select(ap.c.appointment_no).join(c, c.c.id == ap.c.customer_id).where(
+        (ap.c.dealer_id == dealer_id) & (c.c.customer_no == customer_no)
+        & ap.c.status.in_([s.value for s in AHEAD_STATUSES])
+        & (ap.c.slot_start >= datetime.combine(day, datetime.min.time(), tzinfo=zone)))
+        .order_by(ap.c.slot_start).limit(1)).scalar()
+
+
 def appointment_customer(conn: Connection, dealer_id: int, appointment_no: str) -> str | None:
     """The customer number an appointment belongs to (None: no such appointment)."""
     ap, c = t.appointments, t.customers
