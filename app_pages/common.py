@@ -10,6 +10,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from planner.domain import Dealership, Lang
+from planner.errors import message
 from planner.i18n import tr
 from planner.solver.loader import planning_today
 from planner.storage import DealerNotFound, find_dealer_id, load_dealership, open_database
@@ -68,5 +69,4 @@ def page() -> Page:
 
 def show_error(p: Page, exc: Exception) -> None:
     """A PlannerError in the chosen language (other errors as they are)."""
-    fmt = getattr(exc, "format", None)
-    st.error(fmt(p.lang) if callable(fmt) else str(exc))
+    st.error(message(exc, p.lang))

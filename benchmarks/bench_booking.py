@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import sqlite3
 import tempfile
 import time
 import types
@@ -26,6 +25,7 @@ import numpy as np
 from sqlalchemy import create_engine, select, text
 
 from benchmarks.common import DEMO_TODAY, demo_database, write
+from planner.storage.db import copy_sqlite
 
 AGENTS = 4
 PER_AGENT = int(os.environ.get("BENCH_BOOKINGS_PER_AGENT", "12"))
@@ -129,10 +129,7 @@ def run() -> dict[str, Any]:
     result: dict[str, Any] = {"per_agent": PER_AGENT}
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "demo.db"
-        src, dst = sqlite3.connect(demo_database()), sqlite3.connect(copy)
-        src.backup(dst)
-        src.close()
-        dst.close()
+        copy_sqlite(demo_database(), copy)
         url = f"sqlite:///{copy}"
         from planner.storage import open_database
 

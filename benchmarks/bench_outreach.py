@@ -15,7 +15,6 @@ the expected bookings and how many of them fit the free capacity of their day.
 
 from __future__ import annotations
 
-import sqlite3
 import statistics
 import tempfile
 import time
@@ -24,15 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.common import DEMO_TODAY, demo_database, write
+from planner.storage.db import copy_sqlite
 
 SEGMENTS = (("rule:dormant", 4), ("rule:lost", 4), ("campaign:WIN2026", 3))
-
-
-def _copy(src: Path, dst: Path) -> None:
-    a, b = sqlite3.connect(src), sqlite3.connect(dst)
-    a.backup(b)
-    a.close()
-    b.close()
 
 
 def run() -> dict[str, Any]:
@@ -41,7 +34,7 @@ def run() -> dict[str, Any]:
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "demo.db"
-        _copy(demo_database(), path)
+        copy_sqlite(demo_database(), path)
         engine = open_database(path)
         with engine.connect() as conn:
             dealer_id = find_dealer_id(conn)

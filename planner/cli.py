@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from planner.domain import Lang
+from planner.errors import message
 from planner.i18n import tr
 from planner.storage import find_dealer_id, open_database, resolve_url
 
@@ -756,7 +757,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return func(args)
     except (ValueError, FileNotFoundError) as exc:  # PlannerError and ImportFailed are ValueErrors
-        print(tr("cli.error", args.lang, message=_message(exc, args.lang)), file=sys.stderr)
+        print(tr("cli.error", args.lang, message=message(exc, args.lang)), file=sys.stderr)
         return 2
     except SQLAlchemyError as exc:
         detail = str(exc.orig if isinstance(exc, DBAPIError) else exc).strip().splitlines()[0]
@@ -764,14 +765,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
-def _message(exc: Exception, lang: str) -> str:
-    fmt = getattr(exc, "format", None)
-    if callable(fmt):
-        try:
-            return str(fmt(lang))
-        except TypeError:
-            pass
-    return str(exc)
 
 
 if __name__ == "__main__":

@@ -4,27 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
+from planner.cli import _date, _moment
 from planner.domain import Channel
 from planner.domain.outreach import LostReason, Outcome
 from planner.i18n import tr
 from planner.storage import find_dealer_id, open_database
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
-
-
-def _moment(text: str) -> datetime:
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not an ISO 8601 time (YYYY-MM-DDTHH:MM[+08:00])") from None
 
 
 def _engine_and_dealer(args: argparse.Namespace) -> tuple[Any, int]:

@@ -18,6 +18,17 @@ class PlannerError(ValueError):
         return tr(self.key, lang, **self.params)
 
 
+def message(exc: Exception, lang: Lang | str) -> str:
+    """An error's message in `lang` (a PlannerError's own wording; others as they are)."""
+    fmt = getattr(exc, "format", None)
+    if callable(fmt):
+        try:
+            return str(fmt(lang))
+        except TypeError:
+            pass
+    return str(exc)
+
+
 class DealerNotFound(PlannerError, LookupError):
     """The database holds no such dealer (or several, and none was named)."""
 

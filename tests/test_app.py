@@ -3,7 +3,6 @@ the agent's whole booking flow into the database, and a what-if that moves the K
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from planner.storage import find_dealer_id, open_database
 from planner.storage import tables as t
+from planner.storage.db import copy_sqlite
 
 APP = str(Path(__file__).parent.parent / "app.py")
 PAGES = tuple(f"app_pages/{name}.py" for name in ("overview", "desk", "whatif", "board", "forms", "report",
@@ -21,11 +21,7 @@ PAGES = tuple(f"app_pages/{name}.py" for name in ("overview", "desk", "whatif", 
 @pytest.fixture
 def db(small_demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private copy of the small demo, which the app is pointed at."""
-    path = tmp_path / "app.db"
-    src, dst = sqlite3.connect(small_demo_db), sqlite3.connect(path)
-    src.backup(dst)
-    src.close()
-    dst.close()
+    path = copy_sqlite(small_demo_db, tmp_path / "app.db")
     monkeypatch.setenv("PLANNER_DB_URL", str(path))
     return path
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from sqlalchemy import select
 
 from planner.storage import open_database
 from planner.storage import tables as t
+from planner.storage.db import copy_sqlite
 
 ROOT = Path(__file__).parent.parent
 CHROMIUM = os.environ.get("PLANNER_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
@@ -49,13 +49,8 @@ def _free_port() -> int:
 def db(small_demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the small demo, or of $PLANNER_BROWSER_DB (the README's screenshots use the
     full demo: `PLANNER_BROWSER_DB=data/planner.db PLANNER_SCREENSHOTS=docs/screenshots`)."""
-    path = tmp_path_factory.mktemp("browser") / "app.db"
     source = Path(os.environ.get("PLANNER_BROWSER_DB") or small_demo_db)
-    src, dst = sqlite3.connect(source), sqlite3.connect(path)
-    src.backup(dst)
-    src.close()
-    dst.close()
-    return path
+    return copy_sqlite(source, tmp_path_factory.mktemp("browser") / "app.db")
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from planner.outreach.service import load_setup, outreach_stats, plan_campaign, 
 from planner.storage import find_dealer_id, open_database
 from planner.storage import outreach as store
 from planner.storage import tables as t
+from planner.storage.db import copy_sqlite
 
 from .conftest import TODAY
 
@@ -26,12 +26,7 @@ from .conftest import TODAY
 @pytest.fixture
 def db_path(small_demo_db: Path, tmp_path: Path) -> Path:
     """A private copy of the small demo (SQLite's backup API: the file may be in WAL mode)."""
-    path = tmp_path / "outreach.db"
-    src, dst = sqlite3.connect(small_demo_db), sqlite3.connect(path)
-    src.backup(dst)
-    src.close()
-    dst.close()
-    return path
+    return copy_sqlite(small_demo_db, tmp_path / "outreach.db")
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ running the independent checker over the whole plan.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -43,6 +42,7 @@ from planner.solver.settings import SolverSettings
 from planner.solver.snapshot import CapacitySnapshot, at_minute
 from planner.solver.whatif import Repair, Scenario, WhatIfResult, what_if
 from planner.storage import find_dealer_id, open_database
+from planner.storage.db import copy_sqlite
 from planner.storage.repository import load_bookings, load_dealership
 from tests.conftest import TODAY
 from tests.solver_instances import DEC1, WEEK, advisor, at, dealerships, make_dealer, operation, part, technician
@@ -471,14 +471,8 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def copy_db(source: Path, target: Path) -> Path:
-    """A copy to write to (the fixture's file is shared; SQLite's backup reads its WAL too)."""
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-    return target
+    """A copy to write to (the fixture's file is shared)."""
+    return copy_sqlite(source, target)
 
 
 def stored(db: Path, start: date, days: int) -> tuple[Dealership, dict[str, Booking]]:

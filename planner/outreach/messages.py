@@ -6,23 +6,18 @@ has a customer's wording (`outreach.msg.*`) filled from the same stored values.
 
 from __future__ import annotations
 
-import json
-
 from planner.domain import Channel, Customer, Lang, Vehicle
 from planner.i18n import TEXT, tr
+from planner.outreach.worklist import stored_reason
 
 
 def customer_reason(stored: str, lang: Lang | str) -> str:
     """A task's stored reason in the customer's words."""
-    try:
-        data = json.loads(stored)
-        key = "outreach.msg." + data["key"].rsplit(".", 1)[1]
-        params = dict(data["params"])
-    except (ValueError, KeyError, TypeError, IndexError):
+    found = stored_reason(stored, lang)
+    if found is None:
         return stored
-    suffix = "_zh" if str(lang) == Lang.ZH.value else "_en"
-    for name in [k for k in params if k.endswith(suffix)]:
-        params[name[:-3]] = params[name]
+    key, params = found
+    key = "outreach.msg." + key.rsplit(".", 1)[-1]
     return tr(key, lang, **params) if key in TEXT else stored
 
 

@@ -29,17 +29,27 @@ def reason_json(r: Reminder) -> str:
     return json.dumps({"key": r.reason_key, "params": {k: str(v) for k, v in r.reason_params}}, ensure_ascii=False)
 
 
-def reason_text(stored: str, lang: Lang | str) -> str:
-    """A stored reason in words (plain text is shown as it is)."""
+def stored_reason(stored: str, lang: Lang | str) -> tuple[str, dict[str, str]] | None:
+    """A stored reason's text key and its values in `lang` (names are stored in both
+    languages as `name_zh`/`name_en`); None for plain text."""
     try:
         data = json.loads(stored)
-        params = dict(data["params"])
-        suffix = "_zh" if str(lang) == Lang.ZH.value else "_en"
-        for key in [k for k in params if k.endswith(suffix)]:  # names stored in both languages
-            params[key[:-3]] = params[key]
-        return tr(data["key"], lang, **params)
+        key, params = str(data["key"]), dict(data["params"])
     except (ValueError, KeyError, TypeError):
+        return None
+    suffix = "_zh" if str(lang) == Lang.ZH.value else "_en"
+    for name in [k for k in params if k.endswith(suffix)]:
+        params[name[:-3]] = params[name]
+    return key, params
+
+
+def reason_text(stored: str, lang: Lang | str) -> str:
+    """A stored reason in words (plain text is shown as it is)."""
+    found = stored_reason(stored, lang)
+    if found is None:
         return stored
+    key, params = found
+    return tr(key, lang, **params)
 
 
 def reminder_text(r: Reminder, lang: Lang | str) -> str:

@@ -74,3 +74,17 @@ def open_database(db: str | os.PathLike[str] | None = None) -> Engine:
     engine = make_engine(db)
     migrate(engine)
     return engine
+
+
+def copy_sqlite(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> Path:
+    """Copy an SQLite database file with SQLite's backup API (a plain file copy would miss
+    what is still in its write-ahead log); returns the target."""
+    import sqlite3
+
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    return Path(target)
