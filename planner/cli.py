@@ -744,8 +744,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=_status_command(action))
 
     from planner.cli_outreach import add_commands
+    from planner.cli_sim import add_commands as add_sim_commands
 
     add_commands(sub)
+    add_sim_commands(sub)
     return parser
 
 

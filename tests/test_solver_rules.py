@@ -688,3 +688,17 @@ def test_the_load_ratio_steers_callers_to_the_empty_day() -> None:
     sooner = suggest(snapshot, at(DEC1, "08:30"), days=2, count=1, weights=ScoringWeights(per_day=1.0))
     assert starts(sooner) == [at(DEC1, "08:30")] and sooner.options[0].load_ratio == pytest.approx(0.5)
     assert sooner.options[0].booking.jobs[0].technician == "T2"
+
+
+def test_work_that_could_run_past_the_shift_end_is_not_offered_first() -> None:
+    """Soft: overrun. Walk-ins keep a quarter of the workshop busy until 16:00. Without the
+    overrun cost the empty 16:00 wins for 1.5 h of work, although 30% more work than planned
+    (117 min) would run 27 min past the 17:30 shift end; with it, 15:30 (done by 17:27 even
+    then) is offered first."""
+    expected = {DEC1: tuple(0.5 if 8 <= h < 16 else 0.0 for h in range(24))}
+    snapshot = CapacitySnapshot(shop(PAIR), [], today=DEC1, walk_in_expected=expected)
+    request = SlotRequest(work_request([OIL, HALF]), at(DEC1, "08:30"), days=1, count=1)
+    late = suggest_slots(snapshot, request, SUGGEST, ScoringWeights(overrun=0.0)).options[0]
+    assert late.start == at(DEC1, "16:00")
+    safe = suggest_slots(snapshot, request, SUGGEST).options[0]
+    assert safe.start == at(DEC1, "15:30")

@@ -38,7 +38,11 @@ class ScoringWeights:
          + part_of_day × [not in the preferred part of the day]
          + per_day × days after the first day of the window (sooner is better)
          + per_hour × hours after opening (a tie-break: earlier in the day)
-         + move × booked jobs given to another technician to make room (churn).
+         + move × booked jobs given to another technician to make room (churn)
+         + overrun × hours the work could run past the last technician's shift end
+           if it takes `overrun_spread` times its standard time (real work varies:
+           a job planned to end just before the shift ends often means overtime or a
+           car kept overnight; measured by `planner simulate`).
     With the defaults a valley hour at 40% load beats a peak at 90% booked up to ten
     days earlier, and a stated preference outweighs about 0.5 of load.
     """
@@ -49,6 +53,8 @@ class ScoringWeights:
     per_day: float = 0.05
     per_hour: float = 0.005
     move: float = 0.03
+    overrun: float = 1.0
+    overrun_spread: float = 1.3
 
 
 class Preference(StrEnum):

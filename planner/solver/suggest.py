@@ -160,6 +160,12 @@ def load_ratios(state: DayState, starts: np.ndarray, minutes: int) -> np.ndarray
     return np.where(cap > 0, use / np.maximum(cap, 1.0), np.inf)
 
 
+def _shift_end(state: DayState) -> int:
+    """The minute the last technician of the day stops work (the day's closing if nobody works)."""
+    working = np.flatnonzero(state.present)
+    return int(working[-1]) + 1 if len(working) else state.closes
+
+
 def candidates(snapshot: CapacitySnapshot, request: SlotRequest, weights: ScoringWeights,
                first: date, days: int) -> list[Candidate]:
     """Every grid arrival of the open days from `first` on which the parts are available,
@@ -191,8 +197,10 @@ def candidates(snapshot: CapacitySnapshot, request: SlotRequest, weights: Scorin
             part_miss |= ~morning
         if Preference.AFTERNOON in request.prefer:
             part_miss |= morning
+        overrun = np.maximum(0.0, starts + minutes * weights.overrun_spread - _shift_end(state)) / 60
         cost = (weights.load * np.minimum(load, 3.0) + weights.weekday * day_miss + weights.part_of_day * part_miss
-                + weights.per_day * (day - first).days + weights.per_hour * (starts - state.opens) / 60)
+                + weights.per_day * (day - first).days + weights.per_hour * (starts - state.opens) / 60
+                + weights.overrun * overrun)
         out.extend(Candidate(day, int(s), float(c), float(r)) for s, c, r in zip(starts, cost, load, strict=True))
     out.sort(key=lambda c: (c.cost, c.day, c.minute))
     return out
