@@ -26,13 +26,15 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         settings = replace(settings, booked_share=args.booked_share)
     if args.pushed_days is not None:
         settings = replace(settings, pushed_days=args.pushed_days)
+    if not 0 <= args.walk_in_quantile < 1:
+        raise ValueError(f"--walk-in-quantile must be in [0, 1), not {args.walk_in_quantile}")
     if not 1 <= args.weeks <= 26:
         raise ValueError(f"--weeks must be 1 to 26, not {args.weeks}")
     engine = open_database(args.db)
     with engine.connect() as conn:
         dealer_id = find_dealer_id(conn, args.dealer)
         days = settings.warmup_days + 7 * args.weeks + settings.tail_days
-        inputs = load_inputs(conn, dealer_id, args.start, days + 60)
+        inputs = load_inputs(conn, dealer_id, args.start, days + 60, args.walk_in_quantile)
     report = simulate(inputs, policies, args.weeks, args.seed, settings)
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False, indent=1))
@@ -55,5 +57,7 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--start", type=_date, help="first simulated day (default: the day after the history ends)")
     p.add_argument("--booked-share", type=float, help="share of customers who book ahead (default: as in the history)")
     p.add_argument("--pushed-days", type=int, help="count bookings more than this many days late as pushed (default 3)")
+    p.add_argument("--walk-in-quantile", type=float, default=0.5,
+                   help="the planner keeps this quantile of the walk-in forecast free (default 0.5; 0: nothing)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_simulate)

@@ -981,7 +981,7 @@ TEXT: dict[str, dict[str, str]] = {
     "sim.same_day_share": {"zh": "当天交车比例", "en": "done the same day"},
     "sim.peak_to_mean_hourly": {"zh": "每小时到店：峰值/均值", "en": "peak / mean hourly arrivals"},
     "sim.p95_to_mean_hourly": {"zh": "每小时到店：P95/均值", "en": "p95 / mean hourly arrivals"},
-    "sim.daily_load_cv": {"zh": "每日到店工时离散度（变异系数）", "en": "daily load spread (CV of hours arriving)"},
+    "sim.daily_load_cv": {"zh": "每日进厂工时离散度（变异系数）", "en": "daily load spread (CV of hours taken in)"},
     "sim.utilisation": {"zh": "技师利用率", "en": "technician utilisation"},
     "sim.overtime_h": {"zh": "加班（小时）", "en": "overtime (h)"},
     "sim.turned_away": {"zh": "被婉拒（至少一次）", "en": "turned away at least once"},
@@ -989,11 +989,13 @@ TEXT: dict[str, dict[str, str]] = {
     "sim.pushed": {"zh": "预约晚于期望日超过 {n} 天", "en": "booked > {n} days after the wished day"},
     "sim.no_slot": {"zh": "想预约但无合适时段", "en": "asked to book, nothing suited"},
     "sim.parts_delayed": {"zh": "因缺件延误的车辆", "en": "cars delayed by missing parts"},
-    "sim.no_shows": {"zh": "爽约/未到店", "en": "no-shows"},
+    "sim.no_shows": {"zh": "预约未到店", "en": "no-shows (bookings not kept)"},
+    "sim.incomplete_calls": {"zh": "计算超时的预约请求", "en": "booking calls that ran out of time"},
     "sim.booking_ms_mean": {"zh": "单次预约计算，平均（毫秒）", "en": "booking call, mean (ms)"},
     "sim.seconds": {"zh": "运行时间（秒）", "en": "run time (s)"},
-    "sim.title": {"zh": "模拟 {start} 起 {weeks} 周（随机种子 {seed}，共 {customers} 位客户）",
-                  "en": "Simulated {weeks} week(s) from {start} (seed {seed}, {customers} customers)"},
+    "sim.title": {"zh": "统计 {start} 起 {weeks} 周（随机种子 {seed}；含预热与收尾共模拟 {customers} 位客户）",
+                  "en": "Measured {weeks} week(s) from {start} (seed {seed}; {customers} customers simulated "
+                        "with the warm-up and the tail)"},
 }
 
 

@@ -134,16 +134,31 @@ def test_a_part_on_the_shelf_is_taken_and_reordered_at_night() -> None:
 
 
 def test_booked_customers_are_received_first() -> None:
-    """Tomorrow's first free time is 08:30; the booked customer comes 10 minutes early (08:20),
-    after two walk-ins (08:10, 08:15). The advisor starts at 08:30 with the appointment
-    (8 min write-up), then the walk-ins in order (15 min each)."""
+    """Tomorrow's first free time is 08:30; the booked customer comes 15 minutes late (08:45).
+    The advisor writes up the 08:35 walk-in until 08:50, then takes the appointment (8 min)
+    before the walk-in who has waited since 08:40."""
     tomorrow = DEC1 + timedelta(days=1)
-    shop = run([need(1, "08:10", day=tomorrow), need(2, "08:15", day=tomorrow),
-                need(3, "10:00", day=tomorrow, books=True, lead=1, late=-10)], days=2, policy=FirstAvailable(tiny()))
+    shop = run([need(1, "08:35", day=tomorrow), need(2, "08:40", day=tomorrow),
+                need(3, "10:00", day=tomorrow, books=True, lead=1, late=15)], days=2, policy=FirstAvailable(tiny()))
     first, second, booked = shop.visits
     assert booked.booked is not None and booked.booked.minute == 8 * 60 + 30
-    assert booked.waits == [10.0]
-    assert first.waits == [28.0] and second.waits == [38.0]
+    assert booked.waits == [5.0]
+    assert first.waits == [0.0] and second.waits == [18.0]
+
+
+def test_an_early_customer_is_counted_from_opening() -> None:
+    """Booked for 08:30 and 20 minutes early: arrives at opening, not before it."""
+    tomorrow = DEC1 + timedelta(days=1)
+    shop = run([need(1, "10:00", day=tomorrow, books=True, lead=1, late=-20)], days=2, policy=FirstAvailable(tiny()))
+    assert shop.visits[0].arrivals == [clock(1, "08:30")]
+
+
+def test_work_in_progress_counts_what_is_left_when_deciding_to_turn_away() -> None:
+    """T1 has worked on a 10 h car since 08:45; at 15:30 about 4 h of it are left. T2 is free,
+    so the 15:30 walk-in is taken (counting the effort left at lunch would refuse it)."""
+    two = replace(tiny(), technicians=(technician("T1", {Skill.MAINTENANCE}), technician("T2", {Skill.MAINTENANCE})))
+    shop = run([need(1, "08:30", effort=10.0), need(2, "15:30")], days=2, dealership=two)
+    assert not shop.visits[1].turned_away and shop.visits[1].outcome is Outcome.SERVED
 
 
 def test_no_show_never_arrives_and_holds_its_slot() -> None:
@@ -274,12 +289,14 @@ def test_demand_replays_past_days_of_the_same_kind_and_is_the_same_for_a_seed() 
     a = generate_demand(profile, tiny(), DEC1, 7, SimSettings(), seed=3)
     b = generate_demand(profile, tiny(), DEC1, 7, SimSettings(), seed=3)
     assert a == b
-    assert len(a) == 14  # two visits a day; the unknown operation is dropped, and so is a visit with nothing left
+    kept = [n for n in a if not n.no_show]
+    assert len(kept) == 14  # two visits a day; the unknown operation is dropped, and so is a visit with nothing left
+    assert all(n.books_ahead for n in a if n.no_show)  # bookings not kept are added for those who book
     for n in a:
         assert n.replays is not None and n.replays.weekday() == n.day.weekday()
         assert n.replays.year == 2025 and abs((n.replays - (n.day - timedelta(days=364))).days) <= 21
         assert n.work.op_codes == ("OIL",)
-    booked = [n for n in a if n.books_ahead]
+    booked = [n for n in kept if n.books_ahead]
     assert len(booked) == 7 and all(n.lead_days in (1, 2, 3) for n in booked)
     # a walk-in comes at their own time; a booked customer walking in comes when that day's walk-ins came
     assert all(n.walk_in_minute == 9 * 60 for n in a if not n.books_ahead)
@@ -296,6 +313,18 @@ def test_a_closed_day_has_no_demand() -> None:
 def test_a_booked_share_setting_overrides_the_history() -> None:
     needs = generate_demand(_profile(), tiny(), DEC1, 28, replace(SimSettings(), booked_share=1.0), seed=1)
     assert all(n.books_ahead for n in needs)
+
+
+def test_no_shows_are_added_at_the_historys_rate_not_taken_from_real_visits() -> None:
+    profile = replace(_profile(), no_show_rate=0.2)
+    needs = generate_demand(profile, tiny(), DEC1, 28 * 4, SimSettings(), seed=1)
+    kept = [n for n in needs if not n.no_show]
+    ghosts = [n for n in needs if n.no_show]
+    bookers = sum(n.books_ahead for n in kept)
+    assert len(kept) == 2 * 28 * 4  # every replayed visit happens
+    # 0.2 of bookings not kept: r / (1 - r) = 0.25 extra per booker (binomial, 112 bookers)
+    assert 0.12 < len(ghosts) / bookers < 0.40
+    assert profile.booked_share == pytest.approx(42 / 96)  # 30 workdays x 2 visits, 12 weekend days x 3
 
 
 def test_demand_needs_a_history() -> None:
@@ -361,10 +390,14 @@ def test_cli_simulate_table_and_bad_input(small_demo_db: Path, capsys: pytest.Ca
     assert "仅到店" in capsys.readouterr().out
     assert main(["simulate", "--db", str(small_demo_db), "--policies", "walkin,greedy"]) == 2
     assert "unknown policy 'greedy'" in capsys.readouterr().err
+    assert main(["simulate", "--db", str(small_demo_db), "--walk-in-quantile", "1.5"]) == 2
+    assert "--walk-in-quantile must be in [0, 1)" in capsys.readouterr().err
 
 
 def test_a_booked_share_changes_who_books_and_nothing_else() -> None:
     base = generate_demand(_profile(), tiny(), DEC1, 14, SimSettings(), seed=5)
     more = generate_demand(_profile(), tiny(), DEC1, 14, replace(SimSettings(), booked_share=0.9), seed=5)
-    assert [replace(n, books_ahead=False) for n in base] == [replace(n, books_ahead=False) for n in more]
+    def same(needs: tuple[Need, ...]) -> list[Need]:
+        return [replace(n, books_ahead=False, need_id=0) for n in needs if not n.no_show]
+    assert same(base) == same(more)
     assert sum(n.books_ahead for n in more) > sum(n.books_ahead for n in base)

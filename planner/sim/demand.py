@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -52,6 +52,12 @@ class DemandProfile:
     lead_days: tuple[int, ...]
     no_show_rate: float
 
+    @property
+    def booked_share(self) -> float:
+        """Share of past visits that came from an appointment."""
+        n = sum(len(v) for v in self.visits.values())
+        return sum(p.from_appointment for v in self.visits.values() for p in v) / n if n else 0.0
+
     def __post_init__(self) -> None:
         if not self.visits:
             raise ValueError("the simulation needs past repair orders to replay")
@@ -74,7 +80,7 @@ class Need:
     work: WorkRequest
     effort: tuple[float, ...]  # real effort over standard hours, per job
     late_minutes: int  # arrival against a booked time (negative: early)
-    no_show: bool  # does not come at all (booked or not)
+    no_show: bool  # a booking not kept: books and never comes (see `generate_demand`)
     write_up: float  # multiplies the advisor's write-up time
     returns: bool  # comes back the next open day if turned away
     campaign: str | None = None
@@ -146,7 +152,12 @@ def _active_campaign(campaigns: tuple[Campaign, ...], day: date) -> Campaign | N
 def generate_demand(profile: DemandProfile, dealership: Dealership, start: date, days: int,
                     settings: SimSettings, seed: int) -> tuple[Need, ...]:
     """Customers wishing to come on each open day from `start` for `days` days (pure,
-    deterministic for a seed). Operations the catalogue no longer has are dropped."""
+    deterministic for a seed). Operations the catalogue no longer has are dropped.
+
+    A repair order is a visit that happened; a booking that was not kept left none. So
+    no-shows are added, not taken out: for every customer who books ahead, a booking that
+    will not be kept (same wishes, `no_show`) is added with probability r / (1 - r), r the
+    history's no-show rate. Under walk-in only these customers simply never come."""
     rng = np.random.default_rng([seed, 8])
     calendar = DealerCalendar(dealership.dealer)
     analogs = AnalogDays(calendar, list(profile.visits), settings)
@@ -154,6 +165,7 @@ def generate_demand(profile: DemandProfile, dealership: Dealership, start: date,
     flex_p = np.array([p for _, p in settings.flex_days], dtype=float)
     flex_p /= flex_p.sum()
     leads = np.array(profile.lead_days or (1,))
+    ghost_rate = profile.no_show_rate / (1 - profile.no_show_rate)
     known = {op.op_code: op for op in dealership.operations}
     out: list[Need] = []
     for offset in range(days):
@@ -191,12 +203,16 @@ def generate_demand(profile: DemandProfile, dealership: Dealership, start: date,
             work = work_request(ops)
             effort = tuple(float(x) for x in np.exp(rng.normal(-settings.effort_sd ** 2 / 2, settings.effort_sd,
                                                                len(work.jobs))))
-            out.append(Need(
+            ghost = rng.random() < ghost_rate  # drawn either way (the stream stays the same)
+            need = Need(
                 need_id=len(out) + 1, day=day, walk_in_minute=minute, books_ahead=books,
                 lead_days=int(leads[int(rng.integers(len(leads)))]), call_minute=int(rng.integers(9 * 60, 18 * 60)),
                 flex_days=flex, prefer=prefer, work=work, effort=effort,
                 late_minutes=int(np.clip(round(rng.normal(settings.late_mean, settings.late_sd)), -30, 60)),
-                no_show=bool(rng.random() < profile.no_show_rate),
+                no_show=False,
                 write_up=float(np.exp(rng.normal(-settings.write_up_sd ** 2 / 2, settings.write_up_sd))),
-                returns=bool(rng.random() < settings.return_share), campaign=code, replays=past))
+                returns=bool(rng.random() < settings.return_share), campaign=code, replays=past)
+            out.append(need)
+            if books and ghost:
+                out.append(replace(need, need_id=len(out) + 1, no_show=True))
     return tuple(out)

@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 from planner.sim.demand import DemandProfile, PastVisit
 from planner.sim.run import SimInputs
 from planner.solver.loader import WalkInPolicy, planning_today, walk_in_load
+from planner.solver.settings import DEFAULT_WALK_IN_QUANTILE
 from planner.storage.repository import load_dealership
 from planner.storage.visits import appointment_rows, visit_rows
 
@@ -18,9 +19,11 @@ HISTORY_DAYS = 3 * 365 + 30  # analog days are looked for up to three years back
 MAX_LEAD_DAYS = 60
 
 
-def load_inputs(conn: Connection, dealer_id: int, start: date | None, days: int) -> SimInputs:
+def load_inputs(conn: Connection, dealer_id: int, start: date | None, days: int,
+                walk_in_quantile: float = DEFAULT_WALK_IN_QUANTILE) -> SimInputs:
     """Everything the simulation reads, for `days` from `start` (default: the day after the
-    dealer's today, so the history ends where the simulation begins)."""
+    dealer's today, so the history ends where the simulation begins); the planner keeps
+    `walk_in_quantile` of the walk-in forecast free (0: nothing)."""
     dealership = load_dealership(conn, dealer_id)
     zone = dealership.dealer.zone
     today = planning_today(conn, dealer_id, dealership)
@@ -46,5 +49,8 @@ def load_inputs(conn: Connection, dealer_id: int, start: date | None, days: int)
         leads.append(min(MAX_LEAD_DAYS, max(0, (slot.astimezone(zone).date() - created.astimezone(zone).date()).days)))
     profile = DemandProfile({d: tuple(v) for d, v in visits.items()}, tuple(leads),
                             missed / (kept + missed) if kept + missed else 0.0)
-    reserve, expected = walk_in_load(conn, dealer_id, dealership, today, start, days, WalkInPolicy())
+    # the planner's forecast knows nothing from the first simulated day on
+    origin = min(today, start - timedelta(days=1))
+    reserve, expected = walk_in_load(conn, dealer_id, dealership, origin, start, days,
+                                     WalkInPolicy(quantile=walk_in_quantile))
     return SimInputs(dealership, profile, today, start, reserve, expected)

@@ -1,17 +1,21 @@
 """What a policy's run is judged by (pure: visits and technician logs in, numbers out).
 
-Customer measures cover the customers whose wished day falls in the measured weeks;
-workshop measures cover the measured days themselves.
+Customer measures cover the customers whose wished day falls in the measured weeks
+(bookings that are never kept are counted only as no-shows); workshop measures cover the
+measured days themselves.
 - reception wait: arrival to the advisor (every arrival, booked or not), minutes;
 - turnaround: first arrival to the car done, hours (served customers);
 - peak-to-mean hourly arrivals: the busiest open hour's arrivals (and the 95th
   percentile hour's) over the mean open hour: how peaky the intake is;
-- daily load spread: coefficient of variation of the standard hours arriving per open day;
+- daily load spread: coefficient of variation of the standard hours taken into the
+  workshop per open day (written up; a turned-away customer brings none);
 - utilisation: technicians' busy time within their rostered time; overtime: work after
   the end of their shift, hours;
 - turned away (at least once; lost = never served because of it), pushed (booked more
   than `pushed_days` after the wished day), no slot (asked, nothing suited, walked in),
-  delayed by parts (the car waited for a part).
+  delayed by parts (the car waited for a part), no-shows (bookings not kept);
+- incomplete calls: the planner's proposals whose time budget ran out (they depend on the
+  machine's speed, so the planner's results do too).
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ class PolicyMeasures:
     parts_delayed: int
     no_shows: int
     booking_calls: int
+    incomplete_calls: int
     booking_ms_mean: float
     seconds: float
 
@@ -70,10 +75,12 @@ def outcome_counts(visits: list[Visit]) -> Counter[Outcome]:
 
 def measure(policy: str, visits: list[Visit], tech_log: dict[tuple[str, int], TechDayLog], start: date,
             first: int, last: int, open_hours: dict[int, tuple[int, int]], pushed_days: int,
-            booking_calls: int, booking_seconds: float, seconds: float) -> PolicyMeasures:
+            booking_calls: int, booking_seconds: float, seconds: float, incomplete_calls: int = 0
+            ) -> PolicyMeasures:
     """The measures over the day indexes `first` ≤ i < `last`; `open_hours` gives each open
     measured day's opening and closing minute."""
-    cohort = [v for v in visits if first <= (v.need.day - start).days < last]
+    within = [v for v in visits if first <= (v.need.day - start).days < last]
+    cohort = [v for v in within if not v.need.no_show]
     arrivals = [v for v in cohort if v.arrivals]
     waits = [w for v in arrivals for w in v.waits]
     served = [v for v in cohort if v.outcome is Outcome.SERVED and v.done is not None]
@@ -86,7 +93,8 @@ def measure(policy: str, visits: list[Visit], tech_log: dict[tuple[str, int], Te
             index = int(a // DAY)
             if first <= index < last and index in open_hours:
                 hourly[(index, int(a % DAY) // 60)] += 1
-                daily_hours[index] = daily_hours.get(index, 0.0) + v.need.work.standard_hours
+        if v.admitted is not None and (index := int(v.admitted // DAY)) in open_hours and first <= index < last:
+            daily_hours[index] = daily_hours.get(index, 0.0) + v.need.work.standard_hours
     counts = [hourly.get((i, h), 0) for i, (a, b) in open_hours.items() if first <= i < last
               for h in range(a // 60, -(-b // 60))]
     mean_hour = _mean([float(c) for c in counts])
@@ -113,8 +121,9 @@ def measure(policy: str, visits: list[Visit], tech_log: dict[tuple[str, int], Te
         pushed=sum(1 for v in cohort if v.booked is not None and (v.booked.day - v.need.day).days > pushed_days),
         no_slot=sum(1 for v in cohort if v.no_slot),
         parts_delayed=sum(1 for v in cohort if v.parts_delayed),
-        no_shows=sum(1 for v in cohort if v.outcome is Outcome.NO_SHOW),
+        no_shows=sum(1 for v in within if v.need.no_show and v.booked is not None),
         booking_calls=booking_calls,
+        incomplete_calls=incomplete_calls,
         booking_ms_mean=booking_seconds / booking_calls * 1000 if booking_calls else 0.0,
         seconds=seconds,
     )

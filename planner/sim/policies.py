@@ -108,7 +108,7 @@ class FirstAvailable:
         snap = self.snapshot
         assert snap is not None, "new_day first"
         first = earliest.astimezone(snap.zone).date()
-        request = SlotRequest(need.work, earliest, days=(last_day - first).days + 1, count=1,
+        request = SlotRequest(need.work, earliest, days=min(90, (last_day - first).days + 1), count=1,
                               booking_id=f"S{need.need_id}")
         cands = sorted(candidates(snap, request, ScoringWeights(), first, request.days),
                        key=lambda c: (c.day, c.minute))
@@ -145,6 +145,7 @@ class PlannerPolicy:
         self.options = options
         self.settings = settings or SolverSettings()
         self.snapshot: CapacitySnapshot | None = None
+        self.incomplete = 0  # proposals whose time ran out before every candidate was decided
 
     def new_day(self, day: date, stock: dict[str, int], incoming: list[tuple[date, str, int]]) -> None:
         orders: dict[str, list[PurchaseOrder]] = {}
@@ -164,6 +165,7 @@ class PlannerPolicy:
         request = SlotRequest(need.work, earliest, days=min(90, (last_day - first).days + 1), count=self.options,
                               prefer=need.prefer, booking_id=f"S{need.need_id}")
         proposal = suggest_slots(snap, request, self.settings)
+        self.incomplete += not proposal.complete
         if not proposal.options:
             return None
         minute_day = [minute_of(o.start, snap.zone) for o in proposal.options]

@@ -59,7 +59,16 @@ def make_policy(name: str, inputs: SimInputs, settings: SimSettings) -> Policy:
     if name == "first-available":
         return FirstAvailable(inputs.dealership)
     if name == "planner":
-        return PlannerPolicy(inputs.dealership, inputs.reserve, inputs.expected, settings.options)
+        reserve, expected = inputs.reserve, inputs.expected
+        history = inputs.profile.booked_share
+        if settings.booked_share is not None and history < 1:
+            # the forecast learnt the history's walk-ins; with more booking ahead fewer walk in
+            scale = (1 - settings.booked_share) / (1 - history)
+            reserve = WalkInReserve({d: tuple(round(x * scale) for x in hours) for d, hours in reserve.by_day.items()}
+                                    ) if reserve is not None else None
+            expected = ({d: tuple(x * scale for x in hours) for d, hours in expected.items()}
+                        if expected is not None else None)
+        return PlannerPolicy(inputs.dealership, reserve, expected, settings.options)
     raise ValueError(f"unknown policy '{name}' (known: {', '.join(POLICIES)})")
 
 
@@ -73,7 +82,8 @@ def run_policy(name: str, inputs: SimInputs, needs: tuple[Need, ...], weeks: int
     first, last = settings.warmup_days, settings.warmup_days + 7 * weeks
     open_hours = {i: h for i in range(first, last) if (h := shop.hours(shop.day_of(i))) is not None}
     m = measure(name, visits, shop.tech_log, inputs.start, first, last, open_hours, settings.pushed_days,
-                shop.booking_calls, shop.booking_seconds, clock.perf_counter() - started)
+                shop.booking_calls, shop.booking_seconds, clock.perf_counter() - started,
+                getattr(shop.policy, "incomplete", 0))
     return m, shop
 
 
@@ -87,8 +97,9 @@ def simulate(inputs: SimInputs, policies: tuple[str, ...] = POLICIES, weeks: int
     for name in policies:
         if name not in POLICIES:
             raise ValueError(f"unknown policy '{name}' (known: {', '.join(POLICIES)})")
-    needs = generate_demand(inputs.profile, inputs.dealership, inputs.start, settings.warmup_days + 7 * weeks,
-                            settings, seed)
+    # demand runs through the tail too, so bookings pushed past the measured weeks meet walk-ins there
+    needs = generate_demand(inputs.profile, inputs.dealership, inputs.start,
+                            settings.warmup_days + 7 * weeks + settings.tail_days, settings, seed)
     measures = []
     outcomes = {}
     for name in policies:
@@ -104,7 +115,7 @@ TABLE_ROWS: tuple[tuple[str, str], ...] = (
     ("peak_to_mean_hourly", "{:.2f}"), ("p95_to_mean_hourly", "{:.2f}"), ("daily_load_cv", "{:.3f}"),
     ("utilisation", "{:.1%}"), ("overtime_h", "{:.1f}"), ("turned_away", "{:d}"), ("lost", "{:d}"),
     ("pushed", "{:d}"), ("no_slot", "{:d}"), ("parts_delayed", "{:d}"), ("no_shows", "{:d}"),
-    ("booking_ms_mean", "{:.1f}"), ("seconds", "{:.1f}"),
+    ("booking_ms_mean", "{:.1f}"), ("incomplete_calls", "{:d}"), ("seconds", "{:.1f}"),
 )
 
 

@@ -16,7 +16,7 @@ class SimSettings:
     """Knobs of the simulated dealership (minutes unless named otherwise)."""
 
     warmup_days: int = 7  # simulated before measuring: the workshop and the book fill up
-    tail_days: int = 7  # simulated after the last measured day: late bookings are served
+    tail_days: int = 7  # simulated (with its demand) after the last measured day: late bookings are served
     # reception: a prepared appointment is written up faster than a walk-in (R13-R15)
     write_up_appointment: float = 8.0
     write_up_walk_in: float = 15.0

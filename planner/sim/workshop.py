@@ -78,6 +78,14 @@ class JobRun:
     bay_type: BayType
     effort: float
     key: tuple[int, int, float, int, int] = (0, 0, 0.0, 0, 0)
+    since: float | None = None  # being worked on since (effort is brought up to date when it stops)
+    rate: float = 1.0  # ... by a technician of this efficiency
+
+    def left(self, now: float) -> float:
+        """Effort left now, counting a run in progress."""
+        if self.since is None:
+            return self.effort
+        return max(0.0, self.effort - (now - self.since) * self.rate)
 
 
 @dataclass
@@ -259,10 +267,10 @@ class Workshop:
             booked = self._call(visit, call_index)
             if booked is not None:
                 visit.booked = booked
-                hours = self.hours(booked.day)
-                closes = hours[1] if hours else booked.minute + 60
-                # a late customer still comes before closing (after it the desk has gone home)
-                when = self.index_of(booked.day) * DAY + min(booked.minute + need.late_minutes, closes - 5)
+                opens, closes = self.hours(booked.day) or (booked.minute, booked.minute + 60)
+                # an early customer comes no earlier than opening; a late one still before closing
+                minute = min(max(booked.minute + need.late_minutes, opens), closes - 5)
+                when = self.index_of(booked.day) * DAY + minute
                 yield env.timeout(max(0.0, when - env.now))
                 if need.no_show:
                     visit.outcome = Outcome.NO_SHOW
@@ -306,7 +314,9 @@ class Workshop:
         if nxt is None:
             visit.outcome = Outcome.WAITING  # would come back after the end
             return
-        yield self.env.timeout(max(0.0, self.index_of(nxt) * DAY + visit.need.walk_in_minute - self.env.now))
+        opens, closes = self.hours(nxt) or (0, DAY)
+        minute = min(max(visit.need.walk_in_minute, opens), closes - 30)  # that day's hours may differ
+        yield self.env.timeout(max(0.0, self.index_of(nxt) * DAY + minute - self.env.now))
         yield from self.arrive(visit)
 
     # -- reception -----------------------------------------------------------------------
@@ -367,7 +377,7 @@ class Workshop:
         skill = visit.need.work.jobs[0].skill
         now = self.env.now - index * DAY
         waiting = sum(j.effort for j in self.ready if j.skill is skill)
-        waiting += sum(j.effort for j in self.held.values() if j.skill is skill)
+        waiting += sum(j.left(self.env.now) for j in self.held.values() if j.skill is skill)
         left = 0.0
         for tech in self.dealership.technicians:
             if skill in tech.skills:
@@ -452,8 +462,10 @@ class Workshop:
                     run = need if (last and need <= room + cap) or need <= room else room
                     if run <= 0:
                         break
-                    started = env.now
+                    started = job.since = env.now
+                    job.rate = tech.efficiency
                     yield env.timeout(run)
+                    job.since = None
                     log.busy += min(env.now, end) - started
                     log.overtime += max(0.0, env.now - max(end, started))
                     job.effort = max(0.0, job.effort - run * tech.efficiency)
