@@ -988,6 +988,7 @@ TEXT: dict[str, dict[str, str]] = {
     "sim.lost": {"zh": "被婉拒后流失", "en": "turned away and lost"},
     "sim.pushed": {"zh": "预约晚于期望日超过 {n} 天", "en": "booked > {n} days after the wished day"},
     "sim.no_slot": {"zh": "想预约但无合适时段", "en": "asked to book, nothing suited"},
+    "sim.batched": {"zh": "活动分批邀约的客户", "en": "contacted in campaign batches"},
     "sim.parts_delayed": {"zh": "因缺件延误的车辆", "en": "cars delayed by missing parts"},
     "sim.no_shows": {"zh": "预约未到店", "en": "no-shows (bookings not kept)"},
     "sim.incomplete_calls": {"zh": "计算超时的预约请求", "en": "booking calls that ran out of time"},

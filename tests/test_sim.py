@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -401,3 +402,46 @@ def test_a_booked_share_changes_who_books_and_nothing_else() -> None:
         return [replace(n, books_ahead=False, need_id=0) for n in needs if not n.no_show]
     assert same(base) == same(more)
     assert sum(n.books_ahead for n in more) > sum(n.books_ahead for n in base)
+
+
+# -- campaign batching (planner policy) -----------------------------------------------------------
+
+
+def _campaign_shop() -> Dealership:
+    from planner.domain import Campaign, CampaignKind
+
+    return replace(tiny(), campaigns=(Campaign("WIN", "冬季关怀", "Winter care", CampaignKind.DEALER, DEC1,
+                                               DEC1 + timedelta(days=13), "OIL"),))
+
+
+def test_campaign_customers_are_contacted_within_the_desk_capacity_where_the_load_is_low() -> None:
+    """Four campaign customers, one call a day, day 3 forecast full: nobody is called to land there."""
+    from planner.outreach.batching import LoadCurve
+    from planner.sim.campaigns import batch_contacts
+
+    later = DEC1 + timedelta(days=5)
+    campaign = [replace(need(i, "10:00", day=later, books=True), campaign="WIN") for i in range(1, 5)]
+    needs = (*campaign, need(5, "10:00", books=True))
+    base = np.full(14, 2.0)
+    base[3] = 20.0  # the forecast alone fills day 3
+    curve = LoadCurve(DEC1, base, np.full(14, 8.0), np.ones(14, dtype=bool))
+    contacts = batch_contacts(needs, _campaign_shop(), curve, (0,), calls_per_day=1, show_rate=1.0,
+                              last_day=DEC1 + timedelta(days=13))
+    assert set(contacts) == {1, 2, 3, 4}  # the customer without a campaign is not batched
+    assert len(set(contacts.values())) == 4  # one call a day
+    assert DEC1 + timedelta(days=3) not in contacts.values()  # with same-day visits, day 3 gets none
+
+
+def test_a_contacted_campaign_customer_books_from_the_contact_day_and_is_not_counted_as_pushed() -> None:
+    wished = DEC1 + timedelta(days=1)
+    customer = replace(need(1, "10:00", day=wished, books=True), campaign="WIN")
+    contact = DEC1 + timedelta(days=2)
+    shop = Workshop(_campaign_shop(), (customer,), PlannerPolicy(_campaign_shop(), None, None), DEC1, 14,
+                    SimSettings(), {1: contact})
+    shop.run()
+    visit = shop.visits[0]
+    assert visit.batched and visit.booked is not None
+    assert contact <= visit.booked.day <= contact + timedelta(days=14)
+    assert visit.outcome is Outcome.SERVED
+    m = measure("planner", shop.visits, shop.tech_log, DEC1, 0, 14, {}, 0, 1, 0.0, 0.0)
+    assert m.batched == 1 and m.pushed == 0

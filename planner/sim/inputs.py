@@ -8,10 +8,13 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Connection
 
+from planner.errors import PlannerError
+from planner.outreach.service import load_curve
 from planner.sim.demand import DemandProfile, PastVisit
 from planner.sim.run import SimInputs
 from planner.solver.loader import WalkInPolicy, planning_today, walk_in_load
 from planner.solver.settings import DEFAULT_WALK_IN_QUANTILE
+from planner.storage.outreach import load_policy
 from planner.storage.repository import load_dealership
 from planner.storage.visits import appointment_rows, visit_rows
 
@@ -53,4 +56,9 @@ def load_inputs(conn: Connection, dealer_id: int, start: date | None, days: int,
     origin = min(today, start - timedelta(days=1))
     reserve, expected = walk_in_load(conn, dealer_id, dealership, origin, start, days,
                                      WalkInPolicy(quantile=walk_in_quantile))
-    return SimInputs(dealership, profile, today, start, reserve, expected)
+    try:
+        curve = load_curve(conn, dealer_id, dealership, origin, start, days)
+    except PlannerError:  # too little history to forecast: no campaign batching
+        curve = None
+    calls = load_policy(conn, dealer_id).calls_per_day
+    return SimInputs(dealership, profile, today, start, reserve, expected, curve, calls)

@@ -12,7 +12,9 @@ measured days themselves.
 - utilisation: technicians' busy time within their rostered time; overtime: work after
   the end of their shift, hours;
 - turned away (at least once; lost = never served because of it), pushed (booked more
-  than `pushed_days` after the wished day), no slot (asked, nothing suited, walked in),
+  than `pushed_days` after the wished day; not counted for customers the desk contacted
+  in a campaign batch, who had no day of their own), no slot (asked, nothing suited,
+  walked in), batched (contacted in a campaign batch),
   delayed by parts (the car waited for a part), no-shows (bookings not kept);
 - incomplete calls: the planner's proposals whose time budget ran out (they depend on the
   machine's speed, so the planner's results do too).
@@ -49,6 +51,7 @@ class PolicyMeasures:
     lost: int
     pushed: int
     no_slot: int
+    batched: int
     parts_delayed: int
     no_shows: int
     booking_calls: int
@@ -118,8 +121,10 @@ def measure(policy: str, visits: list[Visit], tech_log: dict[tuple[str, int], Te
         overtime_h=sum(log.overtime for log in logs) / 60,
         turned_away=sum(1 for v in cohort if v.turned_away),
         lost=sum(1 for v in cohort if v.outcome is Outcome.TURNED_AWAY),
-        pushed=sum(1 for v in cohort if v.booked is not None and (v.booked.day - v.need.day).days > pushed_days),
+        pushed=sum(1 for v in cohort if v.booked is not None and not v.batched
+                   and (v.booked.day - v.need.day).days > pushed_days),
         no_slot=sum(1 for v in cohort if v.no_slot),
+        batched=sum(1 for v in cohort if v.batched),
         parts_delayed=sum(1 for v in cohort if v.parts_delayed),
         no_shows=sum(1 for v in within if v.need.no_show and v.booked is not None),
         booking_calls=booking_calls,

@@ -9,6 +9,8 @@ from typing import Any
 
 from planner.domain import Dealership, Lang, WalkInReserve
 from planner.i18n import tr
+from planner.outreach.batching import LoadCurve
+from planner.sim.campaigns import batch_contacts
 from planner.sim.demand import DemandProfile, Need, generate_demand
 from planner.sim.measures import PolicyMeasures, measure, outcome_counts
 from planner.sim.policies import FirstAvailable, PlannerPolicy, Policy, WalkInOnly
@@ -28,6 +30,8 @@ class SimInputs:
     start: date
     reserve: WalkInReserve | None = None  # the planner's walk-in reserve (from its forecast)
     expected: dict[date, tuple[float, ...]] | None = None  # ... and expected walk-in load
+    curve: LoadCurve | None = None  # forecast labour and capacity per day (campaign batching)
+    calls_per_day: int = 200  # the desk's outbound calls a day
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,13 @@ def run_policy(name: str, inputs: SimInputs, needs: tuple[Need, ...], weeks: int
     """One policy over the demand: the measures and the finished workshop."""
     started = clock.perf_counter()
     days = settings.warmup_days + 7 * weeks + settings.tail_days
-    shop = Workshop(inputs.dealership, needs, make_policy(name, inputs, settings), inputs.start, days, settings)
+    contacts: dict[int, date] = {}
+    if name == "planner" and inputs.curve is not None:
+        contacts = batch_contacts(needs, inputs.dealership, inputs.curve, inputs.profile.lead_days,
+                                  inputs.calls_per_day, 1 - inputs.profile.no_show_rate,
+                                  inputs.start + timedelta(days=days - 1))
+    shop = Workshop(inputs.dealership, needs, make_policy(name, inputs, settings), inputs.start, days, settings,
+                    contacts)
     visits = shop.run()
     first, last = settings.warmup_days, settings.warmup_days + 7 * weeks
     open_hours = {i: h for i in range(first, last) if (h := shop.hours(shop.day_of(i))) is not None}
@@ -114,7 +124,7 @@ TABLE_ROWS: tuple[tuple[str, str], ...] = (
     ("turnaround_mean_h", "{:.1f}"), ("turnaround_p90_h", "{:.1f}"), ("same_day_share", "{:.1%}"),
     ("peak_to_mean_hourly", "{:.2f}"), ("p95_to_mean_hourly", "{:.2f}"), ("daily_load_cv", "{:.3f}"),
     ("utilisation", "{:.1%}"), ("overtime_h", "{:.1f}"), ("turned_away", "{:d}"), ("lost", "{:d}"),
-    ("pushed", "{:d}"), ("no_slot", "{:d}"), ("parts_delayed", "{:d}"), ("no_shows", "{:d}"),
+    ("pushed", "{:d}"), ("no_slot", "{:d}"), ("batched", "{:d}"), ("parts_delayed", "{:d}"), ("no_shows", "{:d}"),
     ("booking_ms_mean", "{:.1f}"), ("incomplete_calls", "{:d}"), ("seconds", "{:.1f}"),
 )
 

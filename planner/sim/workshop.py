@@ -35,6 +35,7 @@ from planner.solver.snapshot import at_minute
 
 DAY = 24 * 60
 TURN_AWAY_MINUTES = 3.0  # telling a walk-in the workshop is full
+CONTACT_MINUTE = 10 * 60 + 30  # the desk's first calling band (10:00-11:30)
 
 
 class Outcome(StrEnum):
@@ -54,6 +55,7 @@ class Visit:
     need: Need
     booked: Booked | None = None
     no_slot: bool = False  # asked for an appointment, none suited, walked in instead
+    batched: bool = False  # contacted by the desk on a campaign batch's day
     arrivals: list[float] = field(default_factory=list)  # every time the customer arrived
     waits: list[float] = field(default_factory=list)  # reception wait of each arrival
     admitted: float | None = None  # write-up done, car in the workshop
@@ -160,7 +162,7 @@ class Workshop:
     """One policy's run over the same demand."""
 
     def __init__(self, dealership: Dealership, needs: tuple[Need, ...], policy: Policy, start: date, days: int,
-                 settings: SimSettings) -> None:
+                 settings: SimSettings, contacts: dict[int, date] | None = None) -> None:
         self.env = simpy.Environment()
         self.dealership = dealership
         self.policy = policy
@@ -171,6 +173,7 @@ class Workshop:
         self.calendar = DealerCalendar(dealership.dealer)
         self.grid = dealership.dealer.booking_grid_minutes
         self.visits = [Visit(n) for n in needs]
+        self.contacts = contacts or {}  # need id -> the day the desk contacts them (campaign batches)
         self.stock = Stock(dealership)
         self.reception = simpy.PriorityStore(self.env)
         self.ready: list[JobRun] = []
@@ -260,11 +263,19 @@ class Workshop:
         env, need = self.env, visit.need
         day_index = self.index_of(need.day)
         if need.books_ahead and self.policy.takes_bookings:
-            call_index = max(0, day_index - need.lead_days)
-            call_at = call_index * DAY + (need.call_minute if call_index < day_index else
-                                          min(need.call_minute, need.walk_in_minute - 60))
+            contact = self.contacts.get(need.need_id)
+            window: tuple[date, date] | None = None
+            if contact is not None:  # the desk calls them on the batch's day, in its calling hours
+                visit.batched = True
+                call_index = self.index_of(contact)
+                call_at = call_index * DAY + CONTACT_MINUTE
+                window = (contact, contact + timedelta(days=self.settings.campaign_window_days))
+            else:
+                call_index = max(0, day_index - need.lead_days)
+                call_at = call_index * DAY + (need.call_minute if call_index < day_index else
+                                              min(need.call_minute, need.walk_in_minute - 60))
             yield env.timeout(max(0.0, call_at - env.now))
-            booked = self._call(visit, call_index)
+            booked = self._call(visit, call_index, window)
             if booked is not None:
                 visit.booked = booked
                 opens, closes = self.hours(booked.day) or (booked.minute, booked.minute + 60)
@@ -278,22 +289,31 @@ class Workshop:
                 yield from self.arrive(visit)
                 return
             visit.no_slot = True
+            if env.now >= (day_index + 1) * DAY:  # contacted after the day they would have come
+                later = self.next_open(self.day_of(int(env.now // DAY)))
+                if later is None:
+                    visit.outcome = Outcome.WAITING
+                    return
+                day_index = self.index_of(later)
         yield env.timeout(max(0.0, day_index * DAY + need.walk_in_minute - env.now))
         if need.no_show:
             visit.outcome = Outcome.NO_SHOW
             return
         yield from self.arrive(visit)
 
-    def _call(self, visit: Visit, call_index: int) -> Booked | None:
+    def _call(self, visit: Visit, call_index: int, window: tuple[date, date] | None = None) -> Booked | None:
         import time as clock
 
         need = visit.need
         now = at_minute(self.day_of(call_index), int(self.env.now - call_index * DAY), self.zone)
-        wished = self.hours(need.day)
-        if wished is None:
+        first, last = window or (need.day, need.day + timedelta(days=need.flex_days))
+        while self.hours(first) is None and first < last:
+            first += timedelta(days=1)
+        hours = self.hours(first)
+        if hours is None:
             return None
-        earliest = max(at_minute(need.day, wished[0], self.zone), same_day_earliest(now, self.grid))
-        last = min(need.day + timedelta(days=need.flex_days), self.day_of(self.days - 1))
+        earliest = max(at_minute(first, hours[0], self.zone), same_day_earliest(now, self.grid))
+        last = min(last, self.day_of(self.days - 1))
         if earliest.date() > last:
             return None
         started = clock.perf_counter()
