@@ -15,16 +15,17 @@ the parts as they stand; the workshop itself is the same for all (`planner.sim.w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from planner.domain import Booking, Dealership, PurchaseOrder, WalkInReserve
 from planner.sim.demand import Need
-from planner.solver.search import SearchStats, place, placed_jobs
-from planner.solver.settings import NOON, Preference, ScoringWeights, SolverSettings
+from planner.solver.search import placed_jobs
+from planner.solver.settings import NOON, Preference, SolverSettings
 from planner.solver.snapshot import CapacitySnapshot, at_minute, minute_of
-from planner.solver.suggest import SlotRequest, candidates, suggest_slots
+from planner.solver.suggest import SlotRequest, first_fits, suggest_slots
 
 AMPLE_STOCK = 10**9  # a booking screen that does not look at parts sees them all in stock
 
@@ -95,10 +96,9 @@ class FirstAvailable:
     name = "first-available"
     takes_bookings = True
 
-    def __init__(self, dealership: Dealership, settings: SolverSettings | None = None) -> None:
+    def __init__(self, dealership: Dealership) -> None:
         ample = tuple(replace(p, stock_on_hand=AMPLE_STOCK, open_orders=()) for p in dealership.parts)
         self.book_ = _Book(replace(dealership, parts=ample))
-        self.settings = settings or SolverSettings()
         self.snapshot: CapacitySnapshot | None = None
 
     def new_day(self, day: date, stock: dict[str, int], incoming: list[tuple[date, str, int]]) -> None:
@@ -110,22 +110,18 @@ class FirstAvailable:
         first = earliest.astimezone(snap.zone).date()
         request = SlotRequest(need.work, earliest, days=min(90, (last_day - first).days + 1), count=1,
                               booking_id=f"S{need.need_id}")
-        cands = sorted(candidates(snap, request, ScoringWeights(), first, request.days),
-                       key=lambda c: (c.day, c.minute))
-        stats = SearchStats()
-        for strict in (True, False) if need.prefer else (False,):
-            for cand in cands:
-                if strict and not _matches(need.prefer, cand.minute):
-                    continue
-                fit, _ = place(snap.day(cand.day), need.work, cand.minute, snap.grid, self.settings, stats,
-                               float("inf"), allow_moves=False)
-                if fit is None:
-                    continue
-                booking = Booking(request.booking_id, at_minute(cand.day, cand.minute, snap.zone), need.work,
-                                  placed_jobs(fit, cand.day, snap.zone))
-                self.book_.add(booking)
-                self.snapshot = snap.with_bookings([booking])
-                return Booked(cand.day, cand.minute, booking)
+        passes: tuple[Callable[[int], bool] | None, ...] = (
+            (lambda minute: _matches(need.prefer, minute), None) if need.prefer else (None,))
+        for keep in passes:
+            found = next(first_fits(snap, request, keep), None)
+            if found is None:
+                continue
+            cand, fit = found
+            booking = Booking(request.booking_id, at_minute(cand.day, cand.minute, snap.zone), need.work,
+                              placed_jobs(fit, cand.day, snap.zone))
+            self.book_.add(booking)
+            self.snapshot = snap.with_bookings([booking])
+            return Booked(cand.day, cand.minute, booking)
         return None
 
 

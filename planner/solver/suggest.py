@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import time as clock
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from itertools import islice
 
 import numpy as np
 
@@ -455,19 +456,24 @@ def _earliest_after(snapshot: CapacitySnapshot, request: SlotRequest, start: dat
     return None
 
 
-def first_fit(snapshot: CapacitySnapshot, request: SlotRequest) -> list[tuple[date, int]]:
-    """The baseline a plain booking screen offers: the first `count` arrival times, in time
-    order, where the work fits the gaps of the current plan (nobody is reassigned)."""
+def first_fits(snapshot: CapacitySnapshot, request: SlotRequest,
+               keep: Callable[[int], bool] | None = None) -> Iterator[tuple[Candidate, Fit]]:
+    """Arrival times of the window in time order where the work fits the gaps of the current
+    plan (nobody is reassigned), with their fit; `keep` filters by minute of the day."""
     stats = SearchStats()
-    out: list[tuple[date, int]] = []
     first = request.earliest.astimezone(snapshot.zone).date()
     settings = SolverSettings()
     for cand in sorted(candidates(snapshot, request, ScoringWeights(), first, request.days),
                        key=lambda c: (c.day, c.minute)):
-        if len(out) >= request.count:
-            break
+        if keep is not None and not keep(cand.minute):
+            continue
         fit, _ = place(snapshot.day(cand.day), request.work, cand.minute, snapshot.grid, settings, stats,
                        float("inf"), allow_moves=False)
         if fit is not None:
-            out.append((cand.day, cand.minute))
-    return out
+            yield cand, fit
+
+
+def first_fit(snapshot: CapacitySnapshot, request: SlotRequest) -> list[tuple[date, int]]:
+    """The baseline a plain booking screen offers: the first `count` arrival times, in time
+    order, where the work fits the gaps of the current plan (nobody is reassigned)."""
+    return [(c.day, c.minute) for c, _ in islice(first_fits(snapshot, request), request.count)]
