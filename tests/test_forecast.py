@@ -19,15 +19,16 @@ from planner.domain import (
     TimeRange,
 )
 from planner.forecast import metrics
-from planner.forecast.backtest import backtest
-from planner.forecast.distribution import calibrate_alpha, interval_coverage, nb_interval
-from planner.forecast.features import DayContext, day_features, feature_names
+from planner.forecast.backtest import backtest, coverage_profile
+from planner.forecast.distribution import calibrate_alpha, interval_coverage, nb_interval, nb_quantile
+from planner.forecast.features import DayContext, break_season, day_features, feature_names
 from planner.forecast.forecast import Forecast
 from planner.forecast.models import (
     ForecastSettings,
     Model,
     SeriesContext,
     seasonal_naive,
+    special_days,
     two_scale_nb,
     weekday_hour_mean,
 )
@@ -59,6 +60,26 @@ def test_days_before_and_after_a_closed_golden_week() -> None:
     assert features_on(date(2026, 10, 9))["after_break_2"] == 1
     plain = features_on(date(2026, 11, 11))
     assert not any(v for k, v in plain.items() if k.startswith(("before", "after")))
+
+
+def test_the_season_of_a_break_reaches_ten_open_days_either_side() -> None:
+    # open every day but holidays: Mid-Autumn closes 25-27 Sep 2026, National Day 1-7 Oct
+    start = date(2026, 9, 1)
+    season = dict(zip((start + timedelta(days=i) for i in range(60)),
+                      break_season(CAL, start, 60, DayContext(CAL.is_open)), strict=True))
+    assert season[date(2026, 9, 15)] and season[date(2026, 9, 24)]  # 10th and 1st open day before
+    assert not season[date(2026, 9, 14)]  # the 11th
+    assert not season[date(2026, 9, 25)]  # closed days are no season
+    assert season[date(2026, 10, 17)] and not season[date(2026, 10, 18)]  # 10th and 11th after
+    assert not any(season[date(2026, 9, 1) + timedelta(days=i)] for i in range(14))
+
+
+def test_days_in_a_break_season_get_their_own_dispersion() -> None:
+    ctx = context(campaigns=())
+    flags = dict(zip((date(2026, 9, 10) + timedelta(days=i) for i in range(50)),
+                     special_days(ctx, date(2026, 9, 10), 50), strict=True))
+    assert flags[date(2026, 9, 16)]  # no feature of its own, but eight open days before a break
+    assert not flags[date(2026, 9, 11)] and not flags[date(2026, 10, 22)]  # plain days
 
 
 def test_a_holiday_the_dealer_opens_on() -> None:
@@ -121,6 +142,30 @@ def test_calibrated_alpha_gives_nominal_coverage_on_overdispersed_counts() -> No
     fitted = calibrate_alpha(y.astype(float), mu)
     assert 0.02 < fitted < 0.09
     assert abs(interval_coverage(y, mu, fitted, 0.8) - 0.8) < 0.03
+
+
+def test_heavy_tailed_errors_need_a_tail_dispersion_for_95_percent() -> None:
+    rng = np.random.default_rng(4)
+    mu = rng.uniform(40, 120, 6000)
+    alpha = np.where(rng.random(mu.size) < 0.1, 0.15, 0.01)  # mostly calm days, some wild ones
+    y = rng.negative_binomial(1 / alpha, 1 / (1 + alpha * mu)).astype(float)
+    body, tail = calibrate_alpha(y, mu, 0.8), calibrate_alpha(y, mu, 0.95)
+    assert tail > 1.3 * body
+    assert interval_coverage(y, mu, body, 0.95) < 0.93  # the body's dispersion: 95% intervals too narrow
+    assert abs(interval_coverage(y, mu, tail, 0.95) - 0.95) < 0.01
+    assert abs(interval_coverage(y, mu, body, 0.8) - 0.8) < 0.01
+
+
+def test_a_forecast_uses_the_tail_dispersion_for_wide_intervals_only() -> None:
+    mean = np.array([[50.0], [80.0]])
+    body, tail = np.array([0.01, 0.01]), np.array([0.05, 0.001])  # the second tail is thinner than its body
+    f = Forecast("m", date(2026, 1, 5), (-1,), mean, body[:, None], body, tail[:, None], tail)
+    assert np.array_equal(f.interval(0.8)[1], nb_interval(mean, body[:, None], 0.8)[1])
+    assert f.interval(0.95)[1][0, 0] == nb_interval(mean[:1], 0.05, 0.95)[1][0, 0]
+    assert f.interval(0.95)[1][1, 0] == nb_interval(mean[1:], 0.01, 0.95)[1][0, 0]  # never thinner than the body
+    assert 0.01 < f.alpha_at(0.9)[0, 0] < 0.05  # in between, interpolated
+    assert np.array_equal(f.quantile(0.5), nb_quantile(mean, body[:, None], 0.5))
+    assert f.quantile(0.975)[0, 0] == nb_quantile(mean[:1], 0.05, 0.975)[0, 0]
 
 
 # -- models on a synthetic dealer with known structure -------------------------------------------
@@ -214,6 +259,18 @@ def test_backtest_scores_every_model_on_the_same_cells(history: Grid) -> None:
     assert naive.rel_mae == pytest.approx(1.0)
     assert result.score("two_scale_nb").mase < naive.mase  # Poisson noise: the naive copies it
     assert all(0 <= m["coverage_80"] <= m["coverage_95"] <= 1 for m in payload["models"])
+
+
+def test_coverage_profile_windows_agree_with_the_backtest(history: Grid) -> None:
+    ctx = context()
+    profile = coverage_profile(history, ctx, weeks=10, window_weeks=8)
+    assert profile.origins == 10 and len(profile.windows_80) == 3
+    last_eight = backtest(history, ctx, daily=True, holdout_days=56, horizon_days=7).score("two_scale_nb")
+    assert profile.windows_80[-1] == pytest.approx(last_eight.coverage_80)
+    assert profile.coverage_95 >= profile.coverage_80
+    assert profile.as_json()["window_coverage_80"]["max"] == round(max(profile.windows_80), 4)
+    with pytest.raises(ValueError, match="needs"):
+        coverage_profile(history.slice_days(0, 100), ctx, weeks=10)
 
 
 def test_backtest_needs_enough_history() -> None:
@@ -438,3 +495,57 @@ def test_backtest_origins_do_not_peek_at_opening_read_off_the_holdout(tmp_path: 
     assert source.context.days.is_open(saturday)  # known now
     before = source.grid.slice_days(0, source.grid.index_of(opened))
     assert not source.context.known_at(before).days.is_open(saturday)  # not known back then
+
+
+def test_each_holiday_seen_often_enough_gets_its_own_effect(tmp_path: Path) -> None:
+    """MLK Day is a normal day, Presidents' Day a quiet one, the day after Thanksgiving is
+    quiet but the day after Christmas is not: pooled holiday effects would misjudge all four."""
+    from planner.domain import HolidayCalendar
+
+    cal = HolidayCalendar("US")
+    start, end = date(2022, 1, 3), date(2026, 1, 10)
+    rng = np.random.default_rng(5)
+    rows = ["timestamp,count"]
+    day = start
+    while day <= end:
+        name = cal.public_holiday_name(day) or ""
+        before = cal.public_holiday_name(day - timedelta(days=1)) or ""
+        mean = 60.0 if day.weekday() < 5 else 0.0
+        if "Thanksgiving" in name or "Christmas" in name:
+            mean = 0.0
+        elif "Washington" in name:
+            mean = 24.0
+        elif "Thanksgiving" in before:
+            mean = 30.0
+        rows.append(f"{day},{rng.poisson(mean) if mean else 0}")
+        day += timedelta(days=1)
+    path = tmp_path / "us.csv"
+    path.write_text("\n".join(rows) + "\n")
+    source = from_csv(path, "US", "America/New_York", daily=True)
+    f = two_scale_nb(source.grid, 365, source.context, ForecastSettings())
+    forecast = dict(zip(f.days, f.mean[:, 0], strict=True))
+    assert 53 < forecast[date(2026, 1, 19)] < 67  # MLK Day: like any Monday (pooled: 50)
+    assert 17 < forecast[date(2026, 2, 16)] < 32  # Presidents' Day: 24 (pooled: 49)
+    assert 22 < forecast[date(2026, 11, 27)] < 40  # the day after Thanksgiving: 30 (pooled: 52)
+    assert 50 < forecast[date(2026, 12, 28)] < 70  # the Monday after Christmas: normal
+
+
+def test_own_holiday_effects_are_counted_per_holiday() -> None:
+    from planner.domain import HolidayCalendar
+    from planner.forecast.features import own_effect_counts
+
+    cal = HolidayCalendar("US")
+    start, n = date(2023, 1, 1), 3 * 365
+    weekdays = DayContext(lambda d: d.weekday() < 5)
+    use = np.array([(start + timedelta(days=i)).weekday() < 5 for i in range(n)])
+    counts = own_effect_counts(cal, start, n, weekdays, use)
+    assert counts[("holiday_open_weekday", "Martin Luther King Jr. Day")] == 3
+    # the Fridays; in 2023 that Friday is the tenth open day after the Veterans Day weekend,
+    # which the break features describe instead
+    assert counts[("after_holiday", "Thanksgiving Day")] == 2
+    assert ("holiday_open_weekday", "Thanksgiving Day") in counts
+    x = day_features(cal, date(2026, 1, 19), 1, weekdays, ALL_WEEKDAYS, date(2026, 1, 19),
+                     own=[("holiday_open_weekday", "Martin Luther King Jr. Day")])
+    row = dict(zip(feature_names(ALL_WEEKDAYS, [("holiday_open_weekday", "Martin Luther King Jr. Day")]), x[0],
+                   strict=True))
+    assert row["holiday_open_weekday:Martin Luther King Jr. Day"] == 1 and row["holiday_open_weekday"] == 0

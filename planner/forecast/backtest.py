@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from planner.forecast import metrics
-from planner.forecast.models import DEFAULT_MODEL, MODELS, ForecastSettings, Model, SeriesContext
+from planner.forecast.models import DEFAULT_MODEL, MODELS, ForecastSettings, Model, SeriesContext, special_days
 from planner.forecast.series import Grid
 
 PINBALL_QUANTILES = (0.025, 0.1, 0.5, 0.9, 0.975)
@@ -137,3 +137,60 @@ def backtest(grid: Grid, context: SeriesContext, settings: ForecastSettings | No
     origins = tuple(grid.start + timedelta(days=cut) for cut in cuts)
     chosen = DEFAULT_MODEL if DEFAULT_MODEL in models else scores[0].model
     return BacktestResult("D" if daily else "H", holdout_days, horizon_days, origins, tuple(scores), chosen)
+
+
+@dataclass(frozen=True)
+class CoverageProfile:
+    """How interval coverage varies across a long run of weekly origins.
+
+    A short holdout's coverage rests on few independent weeks (errors within a week share
+    the week's level), so it scatters far more than its count of days suggests; this
+    shows by how much: the coverage of every `window_weeks` run of consecutive origins.
+    """
+
+    model: str
+    origins: int
+    coverage_80: float
+    coverage_95: float
+    coverage_80_special: float  # on the days calibrated apart (holidays, break seasons)
+    window_weeks: int
+    windows_80: tuple[float, ...]  # coverage of each run of `window_weeks` origins
+
+    def as_json(self, band: tuple[float, float] = (0.75, 0.85)) -> dict[str, Any]:
+        w = np.array(self.windows_80)
+        return {
+            "model": self.model, "origins": self.origins, "coverage_80": round(self.coverage_80, 4),
+            "coverage_95": round(self.coverage_95, 4), "coverage_80_special": round(self.coverage_80_special, 4),
+            "window_weeks": self.window_weeks,
+            "window_coverage_80": {"min": round(float(w.min()), 4), "q25": round(float(np.quantile(w, 0.25)), 4),
+                                   "median": round(float(np.median(w)), 4),
+                                   "q75": round(float(np.quantile(w, 0.75)), 4), "max": round(float(w.max()), 4),
+                                   "share_in_band": round(float(np.mean((w >= band[0]) & (w <= band[1]))), 4),
+                                   "band": list(band)},
+        }
+
+
+def coverage_profile(grid: Grid, context: SeriesContext, settings: ForecastSettings | None = None, *,
+                     weeks: int = 78, window_weeks: int = 8, model: str = DEFAULT_MODEL) -> CoverageProfile:
+    """Daily 80%/95% coverage of `model` from weekly origins over the last `weeks`, 7 days ahead."""
+    settings = settings or ForecastSettings()
+    if weeks < window_weeks or grid.n_days < 7 * weeks + 8 * 7:
+        raise ValueError(f"a coverage profile over {weeks} weeks needs {7 * weeks + 56} days of history")
+    inside80: list[np.ndarray] = []
+    inside95: list[np.ndarray] = []
+    special: list[np.ndarray] = []
+    for cut in range(grid.n_days - 7 * weeks, grid.n_days, 7):
+        history, actual = grid.slice_days(0, cut), grid.slice_days(cut, min(cut + 7, grid.n_days))
+        known = context.known_at(history)
+        forecast = MODELS[model](history, actual.n_days, known, settings).daily()
+        truth = actual.daily_totals()
+        seen = ~np.isnan(truth)
+        for level, out in ((0.8, inside80), (0.95, inside95)):
+            lo, hi = (np.nan_to_num(a[:, 0]) for a in forecast.interval(level))
+            out.append(((truth >= lo) & (truth <= hi))[seen])
+        special.append(special_days(known, actual.start, actual.n_days)[seen])
+    a80, a95, sp = np.concatenate(inside80), np.concatenate(inside95), np.concatenate(special)
+    windows = tuple(float(np.concatenate(inside80[k:k + window_weeks]).mean())
+                    for k in range(len(inside80) - window_weeks + 1))
+    return CoverageProfile(model, len(inside80), float(a80.mean()), float(a95.mean()),
+                           float(a80[sp].mean()) if sp.any() else float("nan"), window_weeks, windows)

@@ -105,7 +105,7 @@ def calibrate_alpha(y: np.ndarray, mu: np.ndarray, level: float = 0.8) -> float:
     if interval_coverage(y, mu, ceiling, level) < level:
         return ceiling
     lo, hi = np.log(1e-5), np.log(ceiling)
-    for _ in range(25):
+    for _ in range(16):  # brackets alpha within 0.03% of itself: far finer than its noise
         mid = (lo + hi) / 2
         if interval_coverage(y, mu, float(np.exp(mid)), level) < level:
             lo = mid

@@ -6,6 +6,8 @@ the multiplicative effect on expected arrivals (exp(beta)).
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -18,6 +20,7 @@ YEARLY_HARMONICS = 3
 BREAK_DAYS = 3  # a run of closed or holiday days at least this long (with a holiday in it) is a "break"
 PRE_BREAK_DAYS = 5  # open days before a break that get their own effect
 POST_BREAK_DAYS = 10  # ... and after it (a backlog takes days to clear)
+BREAK_SEASON_DAYS = 10  # open days either side of a break whose forecasts are less sure (see break_season)
 LAUNCH_DAYS = 7  # a campaign's first week, when the letters and calls have just gone out
 _PAD = 30  # days looked at beyond the range, to find breaks just outside it
 
@@ -30,7 +33,17 @@ class DayContext:
     campaigns: tuple[Campaign, ...] = ()
 
 
-def feature_names(weekdays_open: Sequence[int]) -> list[str]:
+def holiday_key(calendar: HolidayCalendar, day: date) -> str | None:
+    """The holiday's name without "(observed)" and the like: the same holiday every year."""
+    name = calendar.public_holiday_name(day)
+    return None if name is None else re.sub(r"\s*\([^)]*\)\s*$", "", name).strip()
+
+
+OwnEffect = tuple[str, str]  # (shared feature, holiday name): a holiday with an effect of its own
+
+
+def feature_names(weekdays_open: Sequence[int], own: Sequence[OwnEffect] = ()) -> list[str]:
+    """The columns of `day_features`, in order; `own` effects come last, as "feature:name"."""
     names = [f"weekday_{w}" for w in weekdays_open[1:]]  # the first open weekday is the base
     names += ["adjusted_workday", "holiday_open_weekday", "holiday_open_weekend",
               "holiday_eve", "after_holiday", "bridge_day"]
@@ -39,14 +52,16 @@ def feature_names(weekdays_open: Sequence[int]) -> list[str]:
     for k in range(1, YEARLY_HARMONICS + 1):
         names += [f"year_sin_{k}", f"year_cos_{k}"]
     names += ["trend_years", "dealer_campaign", "dealer_campaign_launch", "recall", "recall_launch"]
+    names += [f"{feature}:{name}" for feature, name in own]
     return names
 
 
-def _break_positions(calendar: HolidayCalendar, days: list[date], is_open: list[bool]) -> tuple[np.ndarray, np.ndarray]:
+def _break_positions(calendar: HolidayCalendar, days: list[date], is_open: list[bool],
+                     pre_days: int = PRE_BREAK_DAYS, post_days: int = POST_BREAK_DAYS) -> tuple[np.ndarray, np.ndarray]:
     """One-hot 'k-th open day before a break' and 'k-th open day after a break'."""
     off = [not o or calendar.day_kind(d) is DayKind.HOLIDAY for d, o in zip(days, is_open, strict=True)]
-    before = np.zeros((len(days), PRE_BREAK_DAYS))
-    after = np.zeros((len(days), POST_BREAK_DAYS))
+    before = np.zeros((len(days), pre_days))
+    after = np.zeros((len(days), post_days))
     i = 0
     while i < len(days):
         if not off[i]:
@@ -63,11 +78,14 @@ def _break_positions(calendar: HolidayCalendar, days: list[date], is_open: list[
     return before, after
 
 
-def _holiday_neighbours(calendar: HolidayCalendar, days: list[date], is_open: list[bool]) -> np.ndarray:
+def _holiday_neighbours(calendar: HolidayCalendar, days: list[date],
+                        is_open: list[bool]) -> tuple[np.ndarray, list[int | None]]:
     """Per day: open day just before a holiday, just after one, and between two holidays
-    at most a week apart (Christmas to New Year, say), when no break covers it already."""
+    at most a week apart (Christmas to New Year, say), when no break covers it already;
+    and the position of the holiday an eve or an after-day belongs to."""
     holiday = [calendar.day_kind(d) is DayKind.HOLIDAY for d in days]
     out = np.zeros((len(days), 3))
+    of: list[int | None] = [None] * len(days)
     last_holiday = -100
     for i in range(len(days)):
         if holiday[i]:
@@ -79,7 +97,8 @@ def _holiday_neighbours(calendar: HolidayCalendar, days: list[date], is_open: li
         out[i, 0] = float(nxt is not None and all(not is_open[k] for k in range(i + 1, nxt)))
         out[i, 1] = float(last_holiday >= 0 and all(not is_open[k] for k in range(last_holiday + 1, i)))
         out[i, 2] = float(nxt is not None and i - last_holiday <= 7 and not out[i, 0] and not out[i, 1])
-    return out
+        of[i] = nxt if out[i, 0] else last_holiday if out[i, 1] else None
+    return out, of
 
 
 def _mark(target: np.ndarray, is_open: list[bool], positions: range) -> None:
@@ -92,29 +111,96 @@ def _mark(target: np.ndarray, is_open: list[bool], positions: range) -> None:
             k += 1
 
 
-def day_features(calendar: HolidayCalendar, start: date, n_days: int, context: DayContext,
-                 weekdays_open: Sequence[int], origin: date) -> np.ndarray:
-    """The design matrix (n_days × features, no intercept) for days from `start`.
+@dataclass(frozen=True)
+class _CalendarParts:
+    days: list[date]  # _PAD days either side of the range
+    is_open: list[bool]
+    before: np.ndarray
+    after: np.ndarray
+    neighbours: np.ndarray
+    tags: list[dict[str, str]]  # per day: which shared holiday feature fires, for which holiday
 
-    `origin` anchors the trend at zero (the forecast origin), so extrapolation stays short.
-    """
+
+@functools.lru_cache(maxsize=32)  # a fit designs its window three times: count, fit, recalibrate
+def _calendar_parts(calendar: HolidayCalendar, start: date, n_days: int, context: DayContext) -> _CalendarParts:
     days = [start + timedelta(days=i) for i in range(-_PAD, n_days + _PAD)]
     is_open = [context.is_open(d) for d in days]
     before, after = _break_positions(calendar, days, is_open)
-    neighbours = _holiday_neighbours(calendar, days, is_open)
+    neighbours, of = _holiday_neighbours(calendar, days, is_open)
     # a break's own before/after features describe those days better
     neighbours[before.any(axis=1), 0] = 0
     neighbours[after.any(axis=1), 1] = 0
+    tags: list[dict[str, str]] = []
+    for i, d in enumerate(days):
+        tag: dict[str, str] = {}
+        if calendar.day_kind(d) is DayKind.HOLIDAY and d.weekday() < 5:
+            tag["holiday_open_weekday"] = holiday_key(calendar, d) or ""
+        j = of[i]
+        if j is not None and neighbours[i, 0]:
+            tag["holiday_eve"] = holiday_key(calendar, days[j]) or ""
+        if j is not None and neighbours[i, 1]:
+            tag["after_holiday"] = holiday_key(calendar, days[j]) or ""
+        tags.append(tag)
+    for shared_array in (before, after, neighbours):  # cached: nobody may change them
+        shared_array.setflags(write=False)
+    return _CalendarParts(days, is_open, before, after, neighbours, tags)
+
+
+def own_effect_counts(calendar: HolidayCalendar, start: date, n_days: int, context: DayContext,
+                      use: np.ndarray) -> dict[OwnEffect, int]:
+    """How often each holiday's shared features fire on the days `use` marks (for choosing
+    which holidays have been seen often enough to get effects of their own)."""
+    parts = _calendar_parts(calendar, start, n_days, context)
+    counts: dict[OwnEffect, int] = {}
+    for i in np.flatnonzero(use):
+        for feature, name in parts.tags[_PAD + i].items():
+            if name:
+                counts[feature, name] = counts.get((feature, name), 0) + 1
+    return counts
+
+
+def break_season(calendar: HolidayCalendar, start: date, n_days: int, context: DayContext) -> np.ndarray:
+    """Per day from `start`: within BREAK_SEASON_DAYS open days before or after a break.
+
+    Customers bring work forward before a long break and a backlog follows it, by amounts
+    that differ from break to break (its length, where it falls in the year). The GLM's
+    pooled break features give the mean; these days get their own, wider dispersion.
+    """
+    days = [start + timedelta(days=i) for i in range(-_PAD, n_days + _PAD)]
+    is_open = [context.is_open(d) for d in days]
+    before, after = _break_positions(calendar, days, is_open, BREAK_SEASON_DAYS, BREAK_SEASON_DAYS)
+    near = np.asarray(before.any(axis=1) | after.any(axis=1), dtype=bool)
+    return near[_PAD:_PAD + n_days]
+
+
+def day_features(calendar: HolidayCalendar, start: date, n_days: int, context: DayContext,
+                 weekdays_open: Sequence[int], origin: date, own: Sequence[OwnEffect] = ()) -> np.ndarray:
+    """The design matrix (n_days × features, no intercept) for days from `start`.
+
+    `origin` anchors the trend at zero (the forecast origin), so extrapolation stays short.
+    A holiday listed in `own` gets its own column for that shared feature instead of the
+    shared one: holidays differ (a minor holiday barely moves a workshop that opens on it,
+    Christmas Eve empties it), and pooling them misjudges each.
+    """
+    parts = _calendar_parts(calendar, start, n_days, context)
+    days, before, after, neighbours = parts.days, parts.before, parts.after, parts.neighbours
+    shared = {f: k for k, f in enumerate(("holiday_open_weekday", "holiday_open_weekend", "holiday_eve",
+                                          "after_holiday"))}
     dealer = [c for c in context.campaigns if c.kind is CampaignKind.DEALER]
     recalls = [c for c in context.campaigns if c.kind is CampaignKind.MANUFACTURER]
     rows = []
     for i in range(_PAD, _PAD + n_days):
         d = days[i]
         kind = calendar.day_kind(d)
+        holiday_row = [float(kind is DayKind.HOLIDAY and d.weekday() < 5),
+                       float(kind is DayKind.HOLIDAY and d.weekday() >= 5), *neighbours[i, :2]]
+        mine = [0.0] * len(own)
+        for feature, name in parts.tags[i].items():
+            if (feature, name) in own:
+                mine[own.index((feature, name))] = 1.0
+                holiday_row[shared[feature]] = 0.0
         row = [float(d.weekday() == w) for w in weekdays_open[1:]]
-        row += [float(kind is DayKind.ADJUSTED_WORKDAY),
-                float(kind is DayKind.HOLIDAY and d.weekday() < 5),
-                float(kind is DayKind.HOLIDAY and d.weekday() >= 5), *neighbours[i]]
+        row += [float(kind is DayKind.ADJUSTED_WORKDAY), *holiday_row, neighbours[i, 2]]
         row += [*before[i], *after[i]]
         angle = 2 * np.pi * (d.timetuple().tm_yday - 1) / 365.25
         for k in range(1, YEARLY_HARMONICS + 1):
@@ -123,5 +209,5 @@ def day_features(calendar: HolidayCalendar, start: date, n_days: int, context: D
         for group in (dealer, recalls):
             active = [c for c in group if c.active_on(d)]
             row += [float(bool(active)), float(any((d - c.start).days < LAUNCH_DAYS for c in active))]
-        rows.append(row)
-    return np.array(rows, dtype=float).reshape(n_days, len(feature_names(weekdays_open)))
+        rows.append(row + mine)
+    return np.array(rows, dtype=float).reshape(n_days, len(feature_names(weekdays_open, own)))

@@ -67,7 +67,7 @@ class IntakeForecast:
         """A quantile of walk-ins per cell: capacity they will likely take (NB approximation)."""
         if self.walk_in_mean is None:
             raise ValueError("walk-ins are known only for a dealer's own history")
-        return nb_quantile(self.walk_in_mean, self.hourly.alpha, q)
+        return nb_quantile(self.walk_in_mean, self.hourly.alpha_at(abs(2 * q - 1)), q)
 
 
 def _history_for(source: ArrivalSource, start: date) -> tuple[int, int]:
@@ -96,7 +96,8 @@ def forecast_intake(source: ArrivalSource, start: date, days: int, daily: bool =
     if history.n_days < 28:
         raise ValueError(f"only {history.n_days} days of history before {start}: at least 28 are needed")
     full = MODELS[model](history, skip + days, source.context, settings or ForecastSettings())
-    f = Forecast(full.model, start, full.hours, full.mean[skip:], full.alpha_hour[skip:], full.alpha_day[skip:])
+    f = full.drop_days(skip)
+    assert f.start == start, "the model forecasts from the day after its history"
     open_mask = ~np.isnan(f.mean)
     walk = appt = labour = capacity = None
     walk_hours = None

@@ -32,8 +32,15 @@ from threadpoolctl import threadpool_limits
 
 from planner.domain import DayKind, HolidayCalendar
 from planner.forecast.distribution import calibrate_alpha, fit_alpha
-from planner.forecast.features import DayContext, day_features, feature_names
-from planner.forecast.forecast import Forecast
+from planner.forecast.features import (
+    DayContext,
+    OwnEffect,
+    break_season,
+    day_features,
+    feature_names,
+    own_effect_counts,
+)
+from planner.forecast.forecast import BODY_LEVEL, TAIL_LEVEL, Forecast
 from planner.forecast.names import DEFAULT_MODEL as DEFAULT_MODEL  # re-exported: callers import it from here
 from planner.forecast.names import MODEL_NAMES
 from planner.forecast.series import Grid
@@ -56,6 +63,7 @@ class ForecastSettings:
     calibration_spacing_days: int = 28  # ... spread over the last year, so they meet holidays too
     calibration_horizon_days: int = 7
     min_special_days: int = 15  # days needed to give special days their own dispersion
+    min_holiday_years: int = 2  # times a holiday (or its eve, its morrow) must have been seen to get its own effect
     residual_weeks: int = 8  # baselines: weeks of one-step errors used for their dispersion
 
 
@@ -160,10 +168,12 @@ class _DailyGlm:
     origin: date
     keep: np.ndarray
     params: np.ndarray
+    own: tuple[OwnEffect, ...] = ()
     weekday_level: np.ndarray = field(default_factory=lambda: np.ones(7))
 
     def design(self, start: date, n_days: int) -> np.ndarray:
-        x = day_features(self.calendar, start, n_days, self.days, self.weekdays_open, self.origin)[:, self.keep]
+        x = day_features(self.calendar, start, n_days, self.days, self.weekdays_open, self.origin,
+                         self.own)[:, self.keep]
         return np.column_stack([np.ones(n_days), x])
 
     def predict(self, start: date, n_days: int, recalibrated: bool = True) -> np.ndarray:
@@ -184,6 +194,12 @@ def _normal_days(calendar: HolidayCalendar, days: list[date], special: np.ndarra
     return np.asarray(plain & ~np.asarray(special, dtype=bool), dtype=bool)
 
 
+def _own_effects(window: Grid, context: SeriesContext, open_rows: np.ndarray, min_seen: int) -> tuple[OwnEffect, ...]:
+    """Holiday effects seen at least `min_seen` times in the window: enough to learn their own."""
+    counts = own_effect_counts(context.calendar, window.start, window.n_days, context.days, open_rows)
+    return tuple(sorted(k for k, v in counts.items() if v >= min_seen))
+
+
 def _fit_daily_glm(daily: Grid, context: SeriesContext, settings: ForecastSettings) -> _DailyGlm:
     n = min(daily.n_days, settings.long_window_days)
     window = daily.slice_days(daily.n_days - n, daily.n_days)
@@ -191,12 +207,14 @@ def _fit_daily_glm(daily: Grid, context: SeriesContext, settings: ForecastSettin
     open_rows = ~np.isnan(y)
     weekdays_open = sorted({d.weekday() for d, o in zip(window.days, open_rows, strict=True) if o})
     origin = daily.end + timedelta(days=1)
-    x = day_features(context.calendar, window.start, n, context.days, weekdays_open, origin)
+    names = _own_effects(window, context, open_rows, settings.min_holiday_years)
+    x = day_features(context.calendar, window.start, n, context.days, weekdays_open, origin, names)
     xo = x[open_rows]
     keep = xo.std(axis=0) > 1e-9
     if n < settings.min_days_for_season:  # a yearly wave fitted to part of a year extrapolates wildly
-        keep &= ~np.array([name.startswith("year_") for name in feature_names(weekdays_open)])
-    glm = _DailyGlm(context.calendar, context.days, weekdays_open, origin, keep, np.zeros(int(keep.sum()) + 1))
+        keep &= ~np.array([name.startswith("year_") for name in feature_names(weekdays_open, names)])
+    glm = _DailyGlm(context.calendar, context.days, weekdays_open, origin, keep, np.zeros(int(keep.sum()) + 1),
+                    names)
     design = np.column_stack([np.ones(int(open_rows.sum())), xo[:, keep]])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # perfect separation or convergence chatter on tiny series
@@ -214,7 +232,8 @@ def _recent_weekday_level(window: Grid, glm: _DailyGlm, x: np.ndarray, open_rows
     the level shows within two or three weeks instead of eight.
     """
     recent = min(window.n_days, settings.short_window_weeks * 7)
-    special = [i for i, name in enumerate(feature_names(glm.weekdays_open)) if name.startswith(SPECIAL_DAY_FEATURES)]
+    special = [i for i, name in enumerate(feature_names(glm.weekdays_open, glm.own))
+               if name.startswith(SPECIAL_DAY_FEATURES)]
     days = window.days
     normal = _normal_days(glm.calendar, days, x[:, special].any(axis=1)) & open_rows
     fitted = glm.predict(window.start, window.n_days, recalibrated=False)
@@ -296,32 +315,49 @@ def _two_scale_means(history: Grid, n_days: int, context: SeriesContext, setting
 
 
 def special_days(context: SeriesContext, start: date, n_days: int) -> np.ndarray:
-    """Days that are not plain workdays or weekends: holidays, adjusted days, days by a break."""
+    """Days whose forecasts are less sure, calibrated with their own dispersion: holidays,
+    adjusted days, the days next to holidays and the season of a break (`break_season`)."""
     all_weekdays = list(range(7))
     x = day_features(context.calendar, start, n_days, context.days, all_weekdays, start)
     cols = [i for i, name in enumerate(feature_names(all_weekdays)) if name.startswith(SPECIAL_DAY_FEATURES)]
     days = [start + timedelta(days=i) for i in range(n_days)]
-    return ~_normal_days(context.calendar, days, x[:, cols].any(axis=1))
+    out = ~_normal_days(context.calendar, days, x[:, cols].any(axis=1))
+    return np.asarray(out | break_season(context.calendar, start, n_days, context.days), dtype=bool)
 
 
 @dataclass(frozen=True)
 class _Dispersion:
-    """Alpha for plain days and for special days, for hourly cells and daily totals."""
+    """Alpha for plain days and for special days, for hourly cells and daily totals, for
+    the body (80% intervals) and the tail (95% intervals) of the errors."""
 
     hour: tuple[float, float]  # (plain, special)
     day: tuple[float, float]
+    hour_tail: tuple[float, float]
+    day_tail: tuple[float, float]
 
-    def arrays(self, special: np.ndarray, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
-        day = np.where(special, self.day[1], self.day[0])
-        hour = np.broadcast_to(np.where(special, self.hour[1], self.hour[0])[:, None], shape).copy()
-        return hour, day
+    def arrays(self, special: np.ndarray, shape: tuple[int, ...]) -> dict[str, np.ndarray]:
+        def per_day(pair: tuple[float, float]) -> np.ndarray:
+            return np.where(special, pair[1], pair[0])
+
+        def per_cell(pair: tuple[float, float]) -> np.ndarray:
+            return np.broadcast_to(per_day(pair)[:, None], shape).copy()
+        return {"alpha_hour": per_cell(self.hour), "alpha_day": per_day(self.day),
+                "alpha_hour_tail": per_cell(self.hour_tail), "alpha_day_tail": per_day(self.day_tail)}
 
 
-def _calibrate(y: np.ndarray, mu: np.ndarray, special: np.ndarray, min_special: int) -> tuple[float, float]:
-    plain = calibrate_alpha(y[~special], mu[~special])
+def _calibrate(y: np.ndarray, mu: np.ndarray, special: np.ndarray, min_special: int,
+               level: float) -> tuple[float, float]:
+    plain = calibrate_alpha(y[~special], mu[~special], level)
     if special.sum() < min_special:
-        return plain, max(plain, calibrate_alpha(y, mu))
-    return plain, calibrate_alpha(y[special], mu[special])
+        return plain, max(plain, calibrate_alpha(y, mu, level))
+    return plain, calibrate_alpha(y[special], mu[special], level)
+
+
+def _calibrate_both(y: np.ndarray, mu: np.ndarray, special: np.ndarray,
+                    min_special: int) -> tuple[tuple[float, float], tuple[float, float]]:
+    """(plain, special) alphas for the body and for the tail."""
+    return (_calibrate(y, mu, special, min_special, BODY_LEVEL),
+            _calibrate(y, mu, special, min_special, TAIL_LEVEL))
 
 
 def _out_of_sample_dispersion(history: Grid, context: SeriesContext, settings: ForecastSettings,
@@ -347,11 +383,12 @@ def _out_of_sample_dispersion(history: Grid, context: SeriesContext, settings: F
         mud.append(np.where(actual.open_days, np.nansum(mu, axis=1), np.nan))
         spd.append(special)
     if not ys:
-        return _Dispersion((0.05, 0.1), (0.02, 0.05))
+        return _Dispersion((0.05, 0.1), (0.02, 0.05), (0.1, 0.2), (0.04, 0.1))
     cells = [np.concatenate(v) for v in (ys, mus, sp)]
     days = [np.concatenate(v) for v in (yd, mud, spd)]
-    return _Dispersion(_calibrate(cells[0], cells[1], cells[2].astype(bool), settings.min_special_days * 8),
-                       _calibrate(days[0], days[1], days[2].astype(bool), settings.min_special_days))
+    hour, hour_tail = _calibrate_both(cells[0], cells[1], cells[2].astype(bool), settings.min_special_days * 8)
+    day, day_tail = _calibrate_both(days[0], days[1], days[2].astype(bool), settings.min_special_days)
+    return _Dispersion(hour, day, hour_tail, day_tail)
 
 
 def _glm_forecast(name: str, history: Grid, n_days: int, context: SeriesContext, settings: ForecastSettings,
@@ -369,8 +406,8 @@ def _glm_forecast_unlimited(name: str, history: Grid, n_days: int, context: Seri
     mean = _two_scale_means(history, n_days, context, settings, recalibrate)
     dispersion = _out_of_sample_dispersion(
         history, context, settings, lambda past, n: _two_scale_means(past, n, context, settings, recalibrate))
-    alpha_hour, alpha_day = dispersion.arrays(special_days(context, start, n_days), mean.shape)
-    return Forecast(name, start, history.hours, mean, alpha_hour, alpha_day)
+    return Forecast(name, start, history.hours, mean, **dispersion.arrays(special_days(context, start, n_days),
+                                                                        mean.shape))
 
 
 def two_scale_nb(history: Grid, n_days: int, context: SeriesContext, settings: ForecastSettings) -> Forecast:
