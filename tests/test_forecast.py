@@ -549,3 +549,67 @@ def test_own_holiday_effects_are_counted_per_holiday() -> None:
     row = dict(zip(feature_names(ALL_WEEKDAYS, [("holiday_open_weekday", "Martin Luther King Jr. Day")]), x[0],
                    strict=True))
     assert row["holiday_open_weekday:Martin Luther King Jr. Day"] == 1 and row["holiday_open_weekday"] == 0
+
+
+def test_an_after_day_is_filed_under_the_holiday_it_follows() -> None:
+    from planner.domain import HolidayCalendar
+    from planner.forecast.features import own_effect_counts
+
+    # closed on Sundays: Easter Saturday follows Good Friday and is the eve of Easter Monday
+    start, n = date(2023, 1, 1), 3 * 365
+    not_sunday = DayContext(lambda d: d.weekday() != 6)
+    use = np.array([(start + timedelta(days=i)).weekday() != 6 for i in range(n)])
+    counts = own_effect_counts(HolidayCalendar("GB-ENG"), start, n, not_sunday, use)
+    assert counts[("after_holiday", "Good Friday")] == 3
+    assert counts[("holiday_eve", "Easter Monday")] == 3
+    assert counts[("after_holiday", "Easter Monday")] == 3  # the Tuesdays only
+
+
+def test_a_chinese_holiday_period_is_one_holiday() -> None:
+    from planner.domain import HolidayCalendar
+    from planner.forecast.features import holiday_key
+
+    cn = HolidayCalendar("CN")
+    # the festival, a weekend inside the period and a day off moved from a weekend
+    keys = {holiday_key(cn, d) for d in (date(2026, 2, 17), date(2026, 2, 21), date(2026, 2, 23))}
+    assert keys == {holiday_key(cn, date(2025, 1, 29))}  # and the same festival a year earlier
+    assert holiday_key(cn, date(2026, 10, 7)) == holiday_key(cn, date(2026, 10, 1)) != keys.pop()
+    assert holiday_key(HolidayCalendar("US"), date(2021, 7, 5)) == "Independence Day"  # "(observed)"
+
+
+def test_a_holiday_new_to_the_window_takes_the_mean_holiday_effect() -> None:
+    """Every holiday seen twice has its own effect, so the shared one was never fitted; a
+    one-off holiday (a day of mourning) must still not be forecast as a plain day."""
+    from datetime import datetime
+
+    from planner.domain import HolidayCalendar
+    from planner.forecast.series import grid_from_local_counts
+    from planner.forecast.sources import inferred_context
+
+    one_off = date(2026, 2, 3)
+
+    class WithMourning(HolidayCalendar):
+        def public_holiday_name(self, day: date) -> str | None:
+            return "Day of mourning" if day == one_off else super().public_holiday_name(day)
+
+    cal = WithMourning("US")
+    rng = np.random.default_rng(1)
+    days = [date(2023, 1, 2) + timedelta(days=i) for i in range((date(2026, 1, 31) - date(2023, 1, 2)).days + 1)]
+    weekdays = [d for d in days if d.weekday() < 5]
+    counts = [float(rng.poisson(15.0 if cal.public_holiday_name(d) else 60.0)) for d in weekdays]
+    grid, opening = grid_from_local_counts([datetime.combine(d, time()) for d in weekdays], counts, cal, True)
+    f = two_scale_nb(grid, 7, inferred_context(cal, opening), ForecastSettings())
+    forecast = dict(zip(f.days, f.mean[:, 0], strict=True))
+    assert 10 < forecast[one_off] < 25  # holidays here bring 15, plain days 60
+    assert 50 < forecast[date(2026, 2, 4)] < 70
+
+
+def test_the_model_gives_wide_intervals_a_tail_that_survives_slicing(history: Grid) -> None:
+    f = two_scale_nb(history, 14, context(), ForecastSettings())
+    assert f.alpha_hour_tail is not None and f.alpha_day_tail is not None
+    assert (f.alpha_at(0.95) >= f.alpha).all() and (f.alpha_at(0.8) == f.alpha).all()
+    daily, later = f.daily(), f.drop_days(7)
+    assert daily.alpha_day_tail is not None and np.array_equal(daily.alpha_day_tail, f.alpha_day_tail)
+    assert later.alpha_hour_tail is not None and np.array_equal(later.alpha_hour_tail, f.alpha_hour_tail[7:])
+    assert later.start == f.start + timedelta(days=7) and np.array_equal(later.interval(0.95)[1],
+                                                                          f.interval(0.95)[1][7:], equal_nan=True)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from types import MappingProxyType
 
 import numpy as np
 
@@ -34,9 +35,21 @@ class DayContext:
 
 
 def holiday_key(calendar: HolidayCalendar, day: date) -> str | None:
-    """The holiday's name without "(observed)" and the like: the same holiday every year."""
+    """Which holiday a day belongs to, named the same every year.
+
+    Where the country announces holiday periods (China), every day of a period takes the
+    period's festival, so its days off moved from weekends are not a holiday of their own;
+    elsewhere the official name loses "(observed)" and the like, and a day holding two
+    holidays is named after the first.
+    """
+    if calendar.announces_holiday_periods:
+        period = calendar.holiday_period(day)
+        if period is not None:
+            return period.name
     name = calendar.public_holiday_name(day)
-    return None if name is None else re.sub(r"\s*\([^)]*\)\s*$", "", name).strip()
+    if name is None:
+        return None
+    return re.sub(r"\s*\([^)]*\)", "", name.split(";")[0]).strip() or None
 
 
 OwnEffect = tuple[str, str]  # (shared feature, holiday name): a holiday with an effect of its own
@@ -79,13 +92,14 @@ def _break_positions(calendar: HolidayCalendar, days: list[date], is_open: list[
 
 
 def _holiday_neighbours(calendar: HolidayCalendar, days: list[date],
-                        is_open: list[bool]) -> tuple[np.ndarray, list[int | None]]:
+                        is_open: list[bool]) -> tuple[np.ndarray, list[int | None], list[int | None]]:
     """Per day: open day just before a holiday, just after one, and between two holidays
     at most a week apart (Christmas to New Year, say), when no break covers it already;
-    and the position of the holiday an eve or an after-day belongs to."""
+    and the positions of the holiday a day is the eve of, and of the one it follows."""
     holiday = [calendar.day_kind(d) is DayKind.HOLIDAY for d in days]
     out = np.zeros((len(days), 3))
-    of: list[int | None] = [None] * len(days)
+    eve_of: list[int | None] = [None] * len(days)
+    after_of: list[int | None] = [None] * len(days)
     last_holiday = -100
     for i in range(len(days)):
         if holiday[i]:
@@ -97,8 +111,9 @@ def _holiday_neighbours(calendar: HolidayCalendar, days: list[date],
         out[i, 0] = float(nxt is not None and all(not is_open[k] for k in range(i + 1, nxt)))
         out[i, 1] = float(last_holiday >= 0 and all(not is_open[k] for k in range(last_holiday + 1, i)))
         out[i, 2] = float(nxt is not None and i - last_holiday <= 7 and not out[i, 0] and not out[i, 1])
-        of[i] = nxt if out[i, 0] else last_holiday if out[i, 1] else None
-    return out, of
+        eve_of[i] = nxt if out[i, 0] else None
+        after_of[i] = last_holiday if out[i, 1] else None
+    return out, eve_of, after_of
 
 
 def _mark(target: np.ndarray, is_open: list[bool], positions: range) -> None:
@@ -113,12 +128,12 @@ def _mark(target: np.ndarray, is_open: list[bool], positions: range) -> None:
 
 @dataclass(frozen=True)
 class _CalendarParts:
-    days: list[date]  # _PAD days either side of the range
-    is_open: list[bool]
+    days: tuple[date, ...]  # _PAD days either side of the range
+    is_open: tuple[bool, ...]
     before: np.ndarray
     after: np.ndarray
     neighbours: np.ndarray
-    tags: list[dict[str, str]]  # per day: which shared holiday feature fires, for which holiday
+    tags: tuple[Mapping[str, str], ...]  # per day: which shared holiday feature fires, for which holiday
 
 
 @functools.lru_cache(maxsize=32)  # a fit designs its window three times: count, fit, recalibrate
@@ -126,24 +141,24 @@ def _calendar_parts(calendar: HolidayCalendar, start: date, n_days: int, context
     days = [start + timedelta(days=i) for i in range(-_PAD, n_days + _PAD)]
     is_open = [context.is_open(d) for d in days]
     before, after = _break_positions(calendar, days, is_open)
-    neighbours, of = _holiday_neighbours(calendar, days, is_open)
+    neighbours, eve_of, after_of = _holiday_neighbours(calendar, days, is_open)
     # a break's own before/after features describe those days better
     neighbours[before.any(axis=1), 0] = 0
     neighbours[after.any(axis=1), 1] = 0
-    tags: list[dict[str, str]] = []
+    tags: list[Mapping[str, str]] = []
     for i, d in enumerate(days):
         tag: dict[str, str] = {}
         if calendar.day_kind(d) is DayKind.HOLIDAY and d.weekday() < 5:
             tag["holiday_open_weekday"] = holiday_key(calendar, d) or ""
-        j = of[i]
-        if j is not None and neighbours[i, 0]:
-            tag["holiday_eve"] = holiday_key(calendar, days[j]) or ""
-        if j is not None and neighbours[i, 1]:
-            tag["after_holiday"] = holiday_key(calendar, days[j]) or ""
-        tags.append(tag)
+        eve, after_day = eve_of[i], after_of[i]
+        if eve is not None and neighbours[i, 0]:
+            tag["holiday_eve"] = holiday_key(calendar, days[eve]) or ""
+        if after_day is not None and neighbours[i, 1]:
+            tag["after_holiday"] = holiday_key(calendar, days[after_day]) or ""
+        tags.append(MappingProxyType(tag))
     for shared_array in (before, after, neighbours):  # cached: nobody may change them
         shared_array.setflags(write=False)
-    return _CalendarParts(days, is_open, before, after, neighbours, tags)
+    return _CalendarParts(tuple(days), tuple(is_open), before, after, neighbours, tuple(tags))
 
 
 def own_effect_counts(calendar: HolidayCalendar, start: date, n_days: int, context: DayContext,

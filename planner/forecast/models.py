@@ -62,7 +62,8 @@ class ForecastSettings:
     calibration_origins: int = 12  # earlier origins used to fit the dispersion out of sample ...
     calibration_spacing_days: int = 28  # ... spread over the last year, so they meet holidays too
     calibration_horizon_days: int = 7
-    min_special_days: int = 15  # days needed to give special days their own dispersion
+    min_special_days: int = 15  # days needed to give special days their own dispersion ...
+    min_special_days_tail: int = 40  # ... and their own tail (at 95%, 2 misses in 40 set it)
     min_holiday_years: int = 2  # times a holiday (or its eve, its morrow) must have been seen to get its own effect
     residual_weeks: int = 8  # baselines: weeks of one-step errors used for their dispersion
 
@@ -169,21 +170,28 @@ class _DailyGlm:
     keep: np.ndarray
     params: np.ndarray
     own: tuple[OwnEffect, ...] = ()
+    # (shared column, coefficient): a shared holiday feature never seen apart from the
+    # holidays with effects of their own takes their mean effect, so a holiday new to the
+    # window (a one-off day of mourning) is not forecast as a plain day
+    shared_fallback: tuple[tuple[int, float], ...] = ()
     weekday_level: np.ndarray = field(default_factory=lambda: np.ones(7))
 
-    def design(self, start: date, n_days: int) -> np.ndarray:
-        x = day_features(self.calendar, start, n_days, self.days, self.weekdays_open, self.origin,
-                         self.own)[:, self.keep]
-        return np.column_stack([np.ones(n_days), x])
+    def predict_eta(self, start: date, n_days: int) -> np.ndarray:
+        x = day_features(self.calendar, start, n_days, self.days, self.weekdays_open, self.origin, self.own)
+        eta = np.column_stack([np.ones(n_days), x[:, self.keep]]) @ self.params
+        for column, coefficient in self.shared_fallback:
+            eta = eta + x[:, column] * coefficient
+        return np.asarray(eta, dtype=float)
 
     def predict(self, start: date, n_days: int, recalibrated: bool = True) -> np.ndarray:
-        eta = np.clip(self.design(start, n_days) @ self.params, -20, 20)
+        eta = np.clip(self.predict_eta(start, n_days), -20, 20)
         mu = np.exp(eta)
         if recalibrated:
             mu = mu * np.array([self.weekday_level[(start + timedelta(days=i)).weekday()] for i in range(n_days)])
         return np.asarray(mu, dtype=float)
 
 
+SHARED_HOLIDAY_FEATURES = ("holiday_open_weekday", "holiday_eve", "after_holiday")  # those with own effects
 SPECIAL_DAY_FEATURES = ("adjusted_workday", "holiday_open", "before_break", "after_break", "holiday_eve",
                         "after_holiday", "bridge_day")
 
@@ -198,6 +206,17 @@ def _own_effects(window: Grid, context: SeriesContext, open_rows: np.ndarray, mi
     """Holiday effects seen at least `min_seen` times in the window: enough to learn their own."""
     counts = own_effect_counts(context.calendar, window.start, window.n_days, context.days, open_rows)
     return tuple(sorted(k for k, v in counts.items() if v >= min_seen))
+
+
+def _shared_fallback(names: list[str], keep: np.ndarray, params: np.ndarray) -> tuple[tuple[int, float], ...]:
+    param_of = {int(column): 1 + k for k, column in enumerate(np.flatnonzero(keep))}
+    out = []
+    for shared in SHARED_HOLIDAY_FEATURES:
+        column = names.index(shared)
+        own = [params[param_of[c]] for c, name in enumerate(names) if name.startswith(shared + ":") and keep[c]]
+        if not keep[column] and own:
+            out.append((column, float(np.mean(own))))
+    return tuple(out)
 
 
 def _fit_daily_glm(daily: Grid, context: SeriesContext, settings: ForecastSettings) -> _DailyGlm:
@@ -220,6 +239,7 @@ def _fit_daily_glm(daily: Grid, context: SeriesContext, settings: ForecastSettin
         warnings.simplefilter("ignore")  # perfect separation or convergence chatter on tiny series
         result = sm.GLM(y[open_rows], design, family=sm.families.Poisson()).fit(maxiter=50)
     glm.params = np.nan_to_num(np.asarray(result.params, dtype=float))
+    glm.shared_fallback = _shared_fallback(feature_names(weekdays_open, names), keep, glm.params)
     glm.weekday_level = _recent_weekday_level(window, glm, x, open_rows, settings)
     return glm
 
@@ -353,11 +373,12 @@ def _calibrate(y: np.ndarray, mu: np.ndarray, special: np.ndarray, min_special: 
     return plain, calibrate_alpha(y[special], mu[special], level)
 
 
-def _calibrate_both(y: np.ndarray, mu: np.ndarray, special: np.ndarray,
-                    min_special: int) -> tuple[tuple[float, float], tuple[float, float]]:
-    """(plain, special) alphas for the body and for the tail."""
+def _calibrate_both(y: np.ndarray, mu: np.ndarray, special: np.ndarray, min_special: int,
+                    min_special_tail: int) -> tuple[tuple[float, float], tuple[float, float]]:
+    """(plain, special) alphas for the body and for the tail. A tail is set by the few
+    widest misses, so special days need more of them to get a tail of their own."""
     return (_calibrate(y, mu, special, min_special, BODY_LEVEL),
-            _calibrate(y, mu, special, min_special, TAIL_LEVEL))
+            _calibrate(y, mu, special, min_special_tail, TAIL_LEVEL))
 
 
 def _out_of_sample_dispersion(history: Grid, context: SeriesContext, settings: ForecastSettings,
@@ -386,8 +407,10 @@ def _out_of_sample_dispersion(history: Grid, context: SeriesContext, settings: F
         return _Dispersion((0.05, 0.1), (0.02, 0.05), (0.1, 0.2), (0.04, 0.1))
     cells = [np.concatenate(v) for v in (ys, mus, sp)]
     days = [np.concatenate(v) for v in (yd, mud, spd)]
-    hour, hour_tail = _calibrate_both(cells[0], cells[1], cells[2].astype(bool), settings.min_special_days * 8)
-    day, day_tail = _calibrate_both(days[0], days[1], days[2].astype(bool), settings.min_special_days)
+    hour, hour_tail = _calibrate_both(cells[0], cells[1], cells[2].astype(bool), settings.min_special_days * 8,
+                                      settings.min_special_days_tail * 8)
+    day, day_tail = _calibrate_both(days[0], days[1], days[2].astype(bool), settings.min_special_days,
+                                    settings.min_special_days_tail)
     return _Dispersion(hour, day, hour_tail, day_tail)
 
 
