@@ -53,6 +53,7 @@ def holiday_key(calendar: HolidayCalendar, day: date) -> str | None:
 
 
 OwnEffect = tuple[str, str]  # (shared feature, holiday name): a holiday with an effect of its own
+SHARED_HOLIDAY_FEATURES = ("holiday_open_weekday", "holiday_eve", "after_holiday")  # ... in place of one of these
 
 
 def feature_names(weekdays_open: Sequence[int], own: Sequence[OwnEffect] = ()) -> list[str]:

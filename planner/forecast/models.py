@@ -33,6 +33,7 @@ from threadpoolctl import threadpool_limits
 from planner.domain import DayKind, HolidayCalendar
 from planner.forecast.distribution import calibrate_alpha, fit_alpha
 from planner.forecast.features import (
+    SHARED_HOLIDAY_FEATURES,
     DayContext,
     OwnEffect,
     break_season,
@@ -191,7 +192,6 @@ class _DailyGlm:
         return np.asarray(mu, dtype=float)
 
 
-SHARED_HOLIDAY_FEATURES = ("holiday_open_weekday", "holiday_eve", "after_holiday")  # those with own effects
 SPECIAL_DAY_FEATURES = ("adjusted_workday", "holiday_open", "before_break", "after_break", "holiday_eve",
                         "after_holiday", "bridge_day")
 
