@@ -135,6 +135,7 @@ class _CalendarParts:
     after: np.ndarray
     neighbours: np.ndarray
     tags: tuple[Mapping[str, str], ...]  # per day: which shared holiday feature fires, for which holiday
+    season: np.ndarray  # per day: within BREAK_SEASON_DAYS open days of a break
 
 
 @functools.lru_cache(maxsize=32)  # a fit designs its window three times: count, fit, recalibrate
@@ -157,9 +158,11 @@ def _calendar_parts(calendar: HolidayCalendar, start: date, n_days: int, context
         if after_day is not None and neighbours[i, 1]:
             tag["after_holiday"] = holiday_key(calendar, days[after_day]) or ""
         tags.append(MappingProxyType(tag))
-    for shared_array in (before, after, neighbours):  # cached: nobody may change them
+    near_before, near_after = _break_positions(calendar, days, is_open, BREAK_SEASON_DAYS, BREAK_SEASON_DAYS)
+    season = np.asarray(near_before.any(axis=1) | near_after.any(axis=1), dtype=bool)
+    for shared_array in (before, after, neighbours, season):  # cached: nobody may change them
         shared_array.setflags(write=False)
-    return _CalendarParts(tuple(days), tuple(is_open), before, after, neighbours, tuple(tags))
+    return _CalendarParts(tuple(days), tuple(is_open), before, after, neighbours, tuple(tags), season)
 
 
 def own_effect_counts(calendar: HolidayCalendar, start: date, n_days: int, context: DayContext,
@@ -182,11 +185,7 @@ def break_season(calendar: HolidayCalendar, start: date, n_days: int, context: D
     that differ from break to break (its length, where it falls in the year). The GLM's
     pooled break features give the mean; these days get their own, wider dispersion.
     """
-    days = [start + timedelta(days=i) for i in range(-_PAD, n_days + _PAD)]
-    is_open = [context.is_open(d) for d in days]
-    before, after = _break_positions(calendar, days, is_open, BREAK_SEASON_DAYS, BREAK_SEASON_DAYS)
-    near = np.asarray(before.any(axis=1) | after.any(axis=1), dtype=bool)
-    return near[_PAD:_PAD + n_days]
+    return np.array(_calendar_parts(calendar, start, n_days, context).season[_PAD:_PAD + n_days])
 
 
 def day_features(calendar: HolidayCalendar, start: date, n_days: int, context: DayContext,

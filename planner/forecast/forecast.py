@@ -59,9 +59,13 @@ class Forecast(DayAxis):
         log_body, log_tail = np.log(np.maximum(self.alpha, MIN_ALPHA)), np.log(np.maximum(tail, MIN_ALPHA))
         return np.asarray(np.exp((1 - t) * log_body + t * log_tail), dtype=float)
 
+    def alpha_for_quantile(self, q: float) -> np.ndarray:
+        """The dispersion for the q-quantile: that of the central interval it bounds."""
+        return self.alpha_at(abs(2 * q - 1))
+
     def quantile(self, q: float) -> np.ndarray:
-        """The q-quantile of each cell, with the dispersion of the central interval it bounds."""
-        return nb_quantile(self.mean, self.alpha_at(abs(2 * q - 1)), q)
+        """The q-quantile of each cell."""
+        return nb_quantile(self.mean, self.alpha_for_quantile(q), q)
 
     def interval(self, level: float) -> tuple[np.ndarray, np.ndarray]:
         """Central prediction interval holding about `level` of the probability (whole counts)."""

@@ -67,7 +67,7 @@ class IntakeForecast:
         """A quantile of walk-ins per cell: capacity they will likely take (NB approximation)."""
         if self.walk_in_mean is None:
             raise ValueError("walk-ins are known only for a dealer's own history")
-        return nb_quantile(self.walk_in_mean, self.hourly.alpha_at(abs(2 * q - 1)), q)
+        return nb_quantile(self.walk_in_mean, self.hourly.alpha_for_quantile(q), q)
 
 
 def _history_for(source: ArrivalSource, start: date) -> tuple[int, int]:
