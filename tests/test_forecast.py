@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, time, timedelta
 from pathlib import Path
 
@@ -15,18 +16,24 @@ from planner.domain import (
     CampaignKind,
     Dealer,
     DealerCalendar,
+    Dealership,
     OpeningHours,
     TimeRange,
 )
 from planner.forecast import metrics
 from planner.forecast.backtest import backtest, coverage_profile
 from planner.forecast.distribution import calibrate_alpha, interval_coverage, nb_interval, nb_quantile
-from planner.forecast.features import DayContext, break_season, day_features, feature_names
+from planner.forecast.features import DayContext, break_season, campaign_reach, day_features, feature_names
 from planner.forecast.forecast import Forecast
 from planner.forecast.models import (
+    CAMPAIGN_DAY,
+    PLAIN_DAY,
+    SPECIAL_DAY,
     ForecastSettings,
     Model,
     SeriesContext,
+    _calibrate,
+    dispersion_classes,
     seasonal_naive,
     special_days,
     two_scale_nb,
@@ -90,18 +97,72 @@ def test_a_holiday_the_dealer_opens_on() -> None:
     assert row["holiday_open_weekday"] == 1 and row["holiday_open_weekend"] == 0  # a Thursday
 
 
-def test_campaign_and_its_launch_week() -> None:
-    c = Campaign("W", "冬季", "Winter", CampaignKind.DEALER, date(2026, 12, 1), date(2026, 12, 31))
-    assert features_on(date(2026, 12, 3), (c,))["dealer_campaign_launch"] == 1
-    later = features_on(date(2026, 12, 20), (c,))
-    assert later["dealer_campaign"] == 1 and later["dealer_campaign_launch"] == 0
-    assert features_on(date(2026, 11, 30), (c,))["dealer_campaign"] == 0
+def test_a_campaign_passes_through_launch_early_and_late_stages() -> None:
+    c = Campaign("R", "召回", "Recall", CampaignKind.MANUFACTURER, date(2026, 5, 11), date(2026, 6, 15))
+
+    def stages(day: date) -> tuple[float, float, float]:
+        row = features_on(day, (c,))
+        return row["recall_launch"], row["recall_early"], row["recall_late"]
+    assert stages(date(2026, 5, 10)) == (0, 0, 0)  # before it
+    assert stages(date(2026, 5, 11)) == stages(date(2026, 5, 17)) == (1, 0, 0)  # its first week
+    assert stages(date(2026, 5, 18)) == stages(date(2026, 6, 14)) == (0, 1, 0)  # days 7-34
+    assert stages(date(2026, 6, 15)) == (0, 0, 1)  # from day 35 to its end
+    assert stages(date(2026, 6, 16)) == (0, 0, 0)
+    assert features_on(date(2026, 5, 12), (c,))["dealer_campaign_launch"] == 0  # a recall is no dealer campaign
 
 
-def test_closed_cells_of_the_grid() -> None:
-    mask = dealer_open_mask(CAL, date(2026, 9, 30), 2, (8, 12, 18))
-    assert mask[0].tolist() == [True, True, False]  # 18:00 is closing time
-    assert not mask[1].any()  # 1 October: closed
+def test_a_campaign_ages_by_open_days_so_a_closure_does_not_eat_its_launch() -> None:
+    # launched the day before the National Day closure (1-7 Oct 2026): its first week of
+    # answers comes when the workshop opens again
+    c = Campaign("R", "召回", "Recall", CampaignKind.MANUFACTURER, date(2026, 9, 30), date(2026, 12, 31))
+    assert features_on(date(2026, 10, 8), (c,))["recall_launch"] == 1  # 2nd open day
+    assert features_on(date(2026, 10, 13), (c,))["recall_launch"] == 1  # 7th open day
+    assert features_on(date(2026, 10, 14), (c,))["recall_early"] == 1  # 8th
+
+
+def test_a_recall_counts_by_the_share_of_cars_it_targets() -> None:
+    recall = Campaign("R", "召回", "Recall", CampaignKind.MANUFACTURER, date(2026, 12, 1), date(2027, 2, 28),
+                      target_models=("A",))
+    everyone = Campaign("W", "冬季", "Winter", CampaignKind.DEALER, date(2026, 12, 1), date(2026, 12, 31))
+    fleet = [("A", date(2024, 1, 1)), ("A", date(2025, 1, 1)), ("A", date(2026, 1, 1)), ("B", date(2025, 6, 1)),
+             ("A", date(2026, 12, 5))]  # the last car is sold after the recall starts: not on its list
+    reach = campaign_reach((recall, everyone), fleet)
+    assert reach == (("R", 0.75),)  # a campaign of every model reaches everyone: not listed
+    days = DayContext(CAL.is_open, (recall, everyone), reach)
+    row = dict(zip(feature_names(ALL_WEEKDAYS),
+                   day_features(CAL, date(2026, 12, 2), 1, days, ALL_WEEKDAYS, date(2026, 12, 2))[0], strict=True))
+    assert row["recall_launch"] == 0.75 and row["dealer_campaign_launch"] == 1
+    assert campaign_reach((recall,), []) == ()  # no fleet known (a CSV series): full reach
+
+
+def test_a_campaign_first_weeks_take_their_own_dispersion_class() -> None:
+    recall = Campaign("R", "召回", "Recall", CampaignKind.MANUFACTURER, date(2026, 11, 2), date(2027, 1, 31))
+    ctx = context(campaigns=(recall,))
+    start = date(2026, 9, 1)
+    classes = dict(zip((start + timedelta(days=i) for i in range(120)), dispersion_classes(ctx, start, 120),
+                       strict=True))
+    assert classes[date(2026, 10, 28)] == PLAIN_DAY  # before the recall
+    assert classes[date(2026, 11, 2)] == classes[date(2026, 12, 6)] == CAMPAIGN_DAY  # launch and early stages
+    assert classes[date(2026, 12, 7)] == PLAIN_DAY  # its late stage is as sure as any plain day
+    assert classes[date(2026, 10, 10)] == SPECIAL_DAY  # an adjusted working day
+    with_holiday = context(campaigns=(replace(recall, start=date(2026, 9, 20)),))
+    assert dispersion_classes(with_holiday, date(2026, 10, 8), 1)[0] == SPECIAL_DAY  # a holiday's morrow wins
+
+
+def test_a_noisier_class_gets_a_wider_alpha_and_a_small_one_borrows_the_pooled_alpha() -> None:
+    rng = np.random.default_rng(3)
+    mu = np.full(400, 80.0)
+    plain = rng.poisson(mu[:300])
+    noisy = rng.negative_binomial(1 / 0.04, 1 / (1 + 0.04 * mu[300:]))  # NB with alpha 0.04
+    y = np.concatenate([plain, noisy]).astype(float)
+    classes = np.array([PLAIN_DAY] * 300 + [CAMPAIGN_DAY] * 100)
+    alphas = _calibrate(y, mu, classes, 15, 0.8)
+    assert alphas[PLAIN_DAY] < 0.01 and 0.02 < alphas[CAMPAIGN_DAY] < 0.08
+    assert alphas[SPECIAL_DAY] == max(alphas[PLAIN_DAY], calibrate_alpha(y, mu, 0.8))  # no special days: pooled
+    few = classes.copy()
+    few[300:390] = PLAIN_DAY  # only ten campaign days left: too few for an alpha of their own
+    pooled = _calibrate(y, mu, few, 15, 0.8)
+    assert pooled[CAMPAIGN_DAY] == pooled[SPECIAL_DAY] == max(pooled[PLAIN_DAY], calibrate_alpha(y, mu, 0.8))
 
 
 # -- metrics against hand-computed values ------------------------------------------------------
@@ -190,9 +251,7 @@ def synthetic(start: date, n_days: int, seed: int = 0, uplift: float = 1.3) -> G
     return Grid(start, hours, counts)
 
 
-def context(campaigns: tuple[Campaign, ...] = (CAMPAIGN,)):  # type: ignore[no-untyped-def]
-    from planner.domain import Dealership
-
+def context(campaigns: tuple[Campaign, ...] = (CAMPAIGN,)) -> SeriesContext:
     return dealer_context(CAL, Dealership(DEALER, (), (), (), (), (), campaigns))
 
 
@@ -221,6 +280,35 @@ def test_two_scale_model_recovers_weekdays_hours_and_the_campaign(history: Grid)
     assert np.argmax(share) == 1 and share[4] < share[6]  # morning peak, lunch dip, afternoon bump
     lo, hi = f.interval(0.8)
     assert np.all(lo <= np.ceil(f.mean)) and np.all(hi >= np.floor(f.mean))
+
+
+def test_a_recall_is_forecast_stage_by_stage_and_by_its_reach() -> None:
+    # last year's recall of every car: +60% in its first week, +30% to day 34, +5% after
+    past = Campaign("R0", "召回", "Recall", CampaignKind.MANUFACTURER, date(2025, 3, 3), date(2025, 5, 31),
+                    target_models=("A", "B"))
+    grid = synthetic(date(2024, 1, 1), (date(2026, 3, 2) - date(2024, 1, 1)).days, seed=5)
+    for d, day in enumerate(grid.days):
+        if past.active_on(day):
+            age = (day - past.start).days
+            grid.counts[d] = np.round(grid.counts[d] * (1.6 if age < 7 else 1.3 if age < 35 else 1.05))
+    fleet = [("A", date(2020, 1, 1)), ("B", date(2020, 1, 1))]
+    settings = ForecastSettings()
+    base = two_scale_nb(grid, 60, dealer_context(CAL, Dealership(DEALER, (), (), (), (), (), (past,)), fleet),
+                        settings).daily().mean[:, 0]
+
+    def uplift(new: Campaign) -> dict[str, float]:
+        ctx = dealer_context(CAL, Dealership(DEALER, (), (), (), (), (), (past, new)), fleet)
+        ratio = two_scale_nb(grid, 60, ctx, settings).daily().mean[:, 0] / base
+        ages = np.arange(60)
+        return {stage: float(np.nanmean(ratio[sel])) for stage, sel in
+                (("launch", ages < 7), ("early", (ages >= 7) & (ages < 35)), ("late", ages >= 35))}
+    every = uplift(Campaign("R1", "召回", "Recall", CampaignKind.MANUFACTURER, date(2026, 3, 2), date(2026, 5, 31),
+                            target_models=("A", "B")))
+    assert every["launch"] == pytest.approx(1.6, rel=0.1) and every["early"] == pytest.approx(1.3, rel=0.1)
+    assert every["late"] == pytest.approx(1.05, rel=0.1)
+    half = uplift(Campaign("R1", "召回", "Recall", CampaignKind.MANUFACTURER, date(2026, 3, 2), date(2026, 5, 31),
+                           target_models=("B",)))  # half the cars
+    assert half["launch"] == pytest.approx(1.6 ** 0.5, rel=0.1) and 1.0 < half["early"] < every["early"]
 
 
 def test_no_forecast_mass_on_closed_days() -> None:
@@ -269,6 +357,8 @@ def test_coverage_profile_windows_agree_with_the_backtest(history: Grid) -> None
     assert profile.windows_80[-1] == pytest.approx(last_eight.coverage_80)
     assert profile.coverage_95 >= profile.coverage_80
     assert profile.as_json()["window_coverage_80"]["max"] == round(max(profile.windows_80), 4)
+    assert 0 <= profile.coverage_80_special <= 1  # the Spring Festival's break season is in these weeks ...
+    assert np.isnan(profile.coverage_80_campaign)  # ... but no campaign: the campaign starts on the last day
     with pytest.raises(ValueError, match="needs"):
         coverage_profile(history.slice_days(0, 100), ctx, weeks=10)
 

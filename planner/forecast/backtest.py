@@ -10,7 +10,16 @@ from typing import Any
 import numpy as np
 
 from planner.forecast import metrics
-from planner.forecast.models import DEFAULT_MODEL, MODELS, ForecastSettings, Model, SeriesContext, special_days
+from planner.forecast.models import (
+    CAMPAIGN_DAY,
+    DEFAULT_MODEL,
+    MODELS,
+    SPECIAL_DAY,
+    ForecastSettings,
+    Model,
+    SeriesContext,
+    dispersion_classes,
+)
 from planner.forecast.series import Grid
 
 PINBALL_QUANTILES = (0.025, 0.1, 0.5, 0.9, 0.975)
@@ -152,7 +161,8 @@ class CoverageProfile:
     origins: int
     coverage_80: float
     coverage_95: float
-    coverage_80_special: float  # on the days calibrated apart (holidays, break seasons)
+    coverage_80_special: float  # on special days (holidays, break seasons) ...
+    coverage_80_campaign: float  # ... and on a campaign's first weeks: each class is calibrated apart
     window_weeks: int
     windows_80: tuple[float, ...]  # coverage of each run of `window_weeks` origins
 
@@ -161,6 +171,7 @@ class CoverageProfile:
         return {
             "model": self.model, "origins": self.origins, "coverage_80": round(self.coverage_80, 4),
             "coverage_95": round(self.coverage_95, 4), "coverage_80_special": round(self.coverage_80_special, 4),
+            "coverage_80_campaign": round(self.coverage_80_campaign, 4),
             "window_weeks": self.window_weeks,
             "window_coverage_80": {"min": round(float(w.min()), 4), "q25": round(float(np.quantile(w, 0.25)), 4),
                                    "median": round(float(np.median(w)), 4),
@@ -178,7 +189,7 @@ def coverage_profile(grid: Grid, context: SeriesContext, settings: ForecastSetti
         raise ValueError(f"a coverage profile over {weeks} weeks needs {7 * weeks + 56} days of history")
     inside80: list[np.ndarray] = []
     inside95: list[np.ndarray] = []
-    special: list[np.ndarray] = []
+    classes: list[np.ndarray] = []
     for cut in range(grid.n_days - 7 * weeks, grid.n_days, 7):
         history, actual = grid.slice_days(0, cut), grid.slice_days(cut, min(cut + 7, grid.n_days))
         known = context.known_at(history)
@@ -188,9 +199,12 @@ def coverage_profile(grid: Grid, context: SeriesContext, settings: ForecastSetti
         for level, out in ((0.8, inside80), (0.95, inside95)):
             lo, hi = (np.nan_to_num(a[:, 0]) for a in forecast.interval(level))
             out.append(((truth >= lo) & (truth <= hi))[seen])
-        special.append(special_days(known, actual.start, actual.n_days)[seen])
-    a80, a95, sp = np.concatenate(inside80), np.concatenate(inside95), np.concatenate(special)
+        classes.append(dispersion_classes(known, actual.start, actual.n_days)[seen])
+    a80, a95, cls = np.concatenate(inside80), np.concatenate(inside95), np.concatenate(classes)
     windows = tuple(float(np.concatenate(inside80[k:k + window_weeks]).mean())
                     for k in range(len(inside80) - window_weeks + 1))
-    return CoverageProfile(model, len(inside80), float(a80.mean()), float(a95.mean()),
-                           float(a80[sp].mean()) if sp.any() else float("nan"), window_weeks, windows)
+
+    def on(kind: int) -> float:
+        return float(a80[cls == kind].mean()) if (cls == kind).any() else float("nan")
+    return CoverageProfile(model, len(inside80), float(a80.mean()), float(a95.mean()), on(SPECIAL_DAY),
+                           on(CAMPAIGN_DAY), window_weeks, windows)

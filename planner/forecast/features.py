@@ -22,7 +22,10 @@ BREAK_DAYS = 3  # a run of closed or holiday days at least this long (with a hol
 PRE_BREAK_DAYS = 5  # open days before a break that get their own effect
 POST_BREAK_DAYS = 10  # ... and after it (a backlog takes days to clear)
 BREAK_SEASON_DAYS = 10  # open days either side of a break whose forecasts are less sure (see break_season)
-LAUNCH_DAYS = 7  # a campaign's first week, when the letters and calls have just gone out
+# A campaign's pull fades: most customers answer the letters and calls within weeks, a
+# few come much later. Its days fall in one of three stages, each with its own effect.
+CAMPAIGN_STAGES = (("launch", 0), ("early", 7), ("late", 35))  # (stage, first day of it, from the start)
+FRESH_STAGES = ("launch", "early")  # the stages whose forecasts are less sure (see models.campaign_days)
 _PAD = 30  # days looked at beyond the range, to find breaks just outside it
 
 
@@ -32,6 +35,25 @@ class DayContext:
 
     is_open: Callable[[date], bool]
     campaigns: tuple[Campaign, ...] = ()
+    # (campaign code, share of the dealer's cars it targets): a recall of one model pulls
+    # in fewer cars than one of every model; a campaign not listed reaches everyone
+    reach: tuple[tuple[str, float], ...] = ()
+
+    def reach_of(self, campaign: Campaign) -> float:
+        return next((share for code, share in self.reach if code == campaign.code), 1.0)
+
+
+def campaign_reach(campaigns: Sequence[Campaign], fleet: Sequence[tuple[str, date]]) -> tuple[tuple[str, float], ...]:
+    """Each campaign's share of the dealer's cars (model, sale date) sold before it starts
+    that it targets; a campaign for every model is left out (it reaches everyone)."""
+    out = []
+    for c in campaigns:
+        if not c.target_models:
+            continue
+        sold = [model for model, sale in fleet if sale < c.start]
+        if sold:
+            out.append((c.code, sum(c.targets(model) for model in sold) / len(sold)))
+    return tuple(out)
 
 
 def holiday_key(calendar: HolidayCalendar, day: date) -> str | None:
@@ -56,6 +78,46 @@ OwnEffect = tuple[str, str]  # (shared feature, holiday name): a holiday with an
 SHARED_HOLIDAY_FEATURES = ("holiday_open_weekday", "holiday_eve", "after_holiday")  # ... in place of one of these
 
 
+@functools.lru_cache(maxsize=256)
+def _open_ages(campaign: Campaign, is_open: Callable[[date], bool]) -> Mapping[date, int]:
+    """Each day of the campaign, with the count of open days from its start before it."""
+    out, n, day = {}, 0, campaign.start
+    while day <= campaign.end:
+        out[day] = n
+        n += int(is_open(day))
+        day += timedelta(days=1)
+    return MappingProxyType(out)
+
+
+def campaign_stage(campaign: Campaign, day: date, is_open: Callable[[date], bool]) -> int | None:
+    """The index in `CAMPAIGN_STAGES` of the stage `campaign` is in on `day` (None: not
+    active). Age counts open days: letters sent on the eve of a closure are answered
+    when the workshop opens again."""
+    if not campaign.active_on(day):
+        return None
+    age = _open_ages(campaign, is_open)[day]
+    return max(k for k, (_, first) in enumerate(CAMPAIGN_STAGES) if age >= first)
+
+
+def campaign_stages(campaigns: Sequence[Campaign], day: date, context: DayContext) -> list[float]:
+    """Per stage of `CAMPAIGN_STAGES`, the reach of the campaigns in that stage on `day`
+    (1 for a campaign of every model; the shares add up when campaigns overlap)."""
+    out = [0.0] * len(CAMPAIGN_STAGES)
+    for c in campaigns:
+        stage = campaign_stage(c, day, context.is_open)
+        if stage is not None:
+            out[stage] += context.reach_of(c)
+    return out
+
+
+def fresh_campaign_days(start: date, n_days: int, context: DayContext) -> np.ndarray:
+    """Per day from `start`: in the `FRESH_STAGES` of a campaign that reaches any car."""
+    fresh = {k for k, (name, _) in enumerate(CAMPAIGN_STAGES) if name in FRESH_STAGES}
+    live = [c for c in context.campaigns if context.reach_of(c) > 0]
+    return np.array([any(campaign_stage(c, start + timedelta(days=i), context.is_open) in fresh for c in live)
+                     for i in range(n_days)], dtype=bool)
+
+
 def feature_names(weekdays_open: Sequence[int], own: Sequence[OwnEffect] = ()) -> list[str]:
     """The columns of `day_features`, in order; `own` effects come last, as "feature:name"."""
     names = [f"weekday_{w}" for w in weekdays_open[1:]]  # the first open weekday is the base
@@ -65,7 +127,8 @@ def feature_names(weekdays_open: Sequence[int], own: Sequence[OwnEffect] = ()) -
     names += [f"after_break_{k}" for k in range(1, POST_BREAK_DAYS + 1)]
     for k in range(1, YEARLY_HARMONICS + 1):
         names += [f"year_sin_{k}", f"year_cos_{k}"]
-    names += ["trend_years", "dealer_campaign", "dealer_campaign_launch", "recall", "recall_launch"]
+    names += ["trend_years"]
+    names += [f"{group}_{stage}" for group in ("dealer_campaign", "recall") for stage, _ in CAMPAIGN_STAGES]
     names += [f"{feature}:{name}" for feature, name in own]
     return names
 
@@ -222,7 +285,6 @@ def day_features(calendar: HolidayCalendar, start: date, n_days: int, context: D
             row += [float(np.sin(k * angle)), float(np.cos(k * angle))]
         row.append((d - origin).days / 365.25)
         for group in (dealer, recalls):
-            active = [c for c in group if c.active_on(d)]
-            row += [float(bool(active)), float(any((d - c.start).days < LAUNCH_DAYS for c in active))]
+            row += campaign_stages(group, d, context)
         rows.append(row + mine)
     return np.array(rows, dtype=float).reshape(n_days, len(feature_names(weekdays_open, own)))

@@ -39,6 +39,7 @@ from planner.forecast.features import (
     break_season,
     day_features,
     feature_names,
+    fresh_campaign_days,
     own_effect_counts,
 )
 from planner.forecast.forecast import BODY_LEVEL, TAIL_LEVEL, Forecast
@@ -63,7 +64,7 @@ class ForecastSettings:
     calibration_origins: int = 12  # earlier origins used to fit the dispersion out of sample ...
     calibration_spacing_days: int = 28  # ... spread over the last year, so they meet holidays too
     calibration_horizon_days: int = 7
-    min_special_days: int = 15  # days needed to give special days their own dispersion ...
+    min_special_days: int = 15  # days a class (special days, campaign days) needs for a dispersion of its own ...
     min_special_days_tail: int = 40  # ... and their own tail (at 95%, 2 misses in 40 set it)
     min_holiday_years: int = 2  # times a holiday (or its eve, its morrow) must have been seen to get its own effect
     residual_weeks: int = 8  # baselines: weeks of one-step errors used for their dispersion
@@ -345,40 +346,67 @@ def special_days(context: SeriesContext, start: date, n_days: int) -> np.ndarray
     return np.asarray(out | break_season(context.calendar, start, n_days, context.days), dtype=bool)
 
 
+# Dispersion classes: days calibrated apart, from the surest to the least sure.
+PLAIN_DAY, CAMPAIGN_DAY, SPECIAL_DAY = 0, 1, 2
+_CLASSES = 3
+
+
+def campaign_days(context: SeriesContext, start: date, n_days: int) -> np.ndarray:
+    """Days in the first weeks of a campaign or recall (its launch and early stages): how
+    many customers answer its letters and calls differs from one campaign to the next."""
+    return fresh_campaign_days(start, n_days, context.days)
+
+
+def dispersion_classes(context: SeriesContext, start: date, n_days: int) -> np.ndarray:
+    """Per day, the class whose dispersion it takes: SPECIAL_DAY (`special_days`) over
+    CAMPAIGN_DAY (`campaign_days`) over PLAIN_DAY."""
+    out = np.where(campaign_days(context, start, n_days), CAMPAIGN_DAY, PLAIN_DAY)
+    return np.asarray(np.where(special_days(context, start, n_days), SPECIAL_DAY, out), dtype=int)
+
+
 @dataclass(frozen=True)
 class _Dispersion:
-    """Alpha for plain days and for special days, for hourly cells and daily totals, for
-    the body (80% intervals) and the tail (95% intervals) of the errors."""
+    """Alpha per dispersion class (plain, campaign, special), for hourly cells and daily
+    totals, for the body (80% intervals) and the tail (95% intervals) of the errors."""
 
-    hour: tuple[float, float]  # (plain, special)
-    day: tuple[float, float]
-    hour_tail: tuple[float, float]
-    day_tail: tuple[float, float]
+    hour: tuple[float, ...]
+    day: tuple[float, ...]
+    hour_tail: tuple[float, ...]
+    day_tail: tuple[float, ...]
 
-    def arrays(self, special: np.ndarray, shape: tuple[int, ...]) -> dict[str, np.ndarray]:
-        def per_day(pair: tuple[float, float]) -> np.ndarray:
-            return np.where(special, pair[1], pair[0])
+    def arrays(self, classes: np.ndarray, shape: tuple[int, ...]) -> dict[str, np.ndarray]:
+        def per_day(alphas: tuple[float, ...]) -> np.ndarray:
+            return np.asarray(np.asarray(alphas, dtype=float)[classes], dtype=float)
 
-        def per_cell(pair: tuple[float, float]) -> np.ndarray:
-            return np.broadcast_to(per_day(pair)[:, None], shape).copy()
+        def per_cell(alphas: tuple[float, ...]) -> np.ndarray:
+            return np.broadcast_to(per_day(alphas)[:, None], shape).copy()
         return {"alpha_hour": per_cell(self.hour), "alpha_day": per_day(self.day),
                 "alpha_hour_tail": per_cell(self.hour_tail), "alpha_day_tail": per_day(self.day_tail)}
 
 
-def _calibrate(y: np.ndarray, mu: np.ndarray, special: np.ndarray, min_special: int,
-               level: float) -> tuple[float, float]:
-    plain = calibrate_alpha(y[~special], mu[~special], level)
-    if special.sum() < min_special:
-        return plain, max(plain, calibrate_alpha(y, mu, level))
-    return plain, calibrate_alpha(y[special], mu[special], level)
+def _calibrate(y: np.ndarray, mu: np.ndarray, classes: np.ndarray, min_days: int, level: float) -> tuple[float, ...]:
+    """An alpha per class; a class with fewer than `min_days` days takes the alpha of all
+    days pooled, never below the plain days' (it is no surer than they are)."""
+    plain = calibrate_alpha(y[classes == PLAIN_DAY], mu[classes == PLAIN_DAY], level)
+    out = [plain]
+    pooled: float | None = None
+    for k in range(1, _CLASSES):
+        mine = classes == k
+        if mine.sum() >= min_days:
+            out.append(calibrate_alpha(y[mine], mu[mine], level))
+            continue
+        if pooled is None:
+            pooled = max(plain, calibrate_alpha(y, mu, level))
+        out.append(pooled)
+    return tuple(out)
 
 
-def _calibrate_both(y: np.ndarray, mu: np.ndarray, special: np.ndarray, min_special: int,
-                    min_special_tail: int) -> tuple[tuple[float, float], tuple[float, float]]:
-    """(plain, special) alphas for the body and for the tail. A tail is set by the few
-    widest misses, so special days need more of them to get a tail of their own."""
-    return (_calibrate(y, mu, special, min_special, BODY_LEVEL),
-            _calibrate(y, mu, special, min_special_tail, TAIL_LEVEL))
+def _calibrate_both(y: np.ndarray, mu: np.ndarray, classes: np.ndarray, min_days: int,
+                    min_days_tail: int) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Alphas per class for the body and for the tail. A tail is set by the few widest
+    misses, so a class needs more days to get a tail of its own."""
+    return (_calibrate(y, mu, classes, min_days, BODY_LEVEL),
+            _calibrate(y, mu, classes, min_days_tail, TAIL_LEVEL))
 
 
 def _out_of_sample_dispersion(history: Grid, context: SeriesContext, settings: ForecastSettings,
@@ -396,7 +424,7 @@ def _out_of_sample_dispersion(history: Grid, context: SeriesContext, settings: F
             continue
         past, actual = history.slice_days(0, cut), history.slice_days(cut, min(cut + h, history.n_days))
         mu = means(past, actual.n_days)
-        special = special_days(context, actual.start, actual.n_days)
+        special = dispersion_classes(context, actual.start, actual.n_days)
         ys.append(actual.counts.ravel())
         mus.append(mu.ravel())
         sp.append(np.repeat(special, actual.counts.shape[1]))
@@ -404,12 +432,12 @@ def _out_of_sample_dispersion(history: Grid, context: SeriesContext, settings: F
         mud.append(np.where(actual.open_days, np.nansum(mu, axis=1), np.nan))
         spd.append(special)
     if not ys:
-        return _Dispersion((0.05, 0.1), (0.02, 0.05), (0.1, 0.2), (0.04, 0.1))
+        return _Dispersion((0.05, 0.08, 0.1), (0.02, 0.035, 0.05), (0.1, 0.15, 0.2), (0.04, 0.07, 0.1))
     cells = [np.concatenate(v) for v in (ys, mus, sp)]
     days = [np.concatenate(v) for v in (yd, mud, spd)]
-    hour, hour_tail = _calibrate_both(cells[0], cells[1], cells[2].astype(bool), settings.min_special_days * 8,
+    hour, hour_tail = _calibrate_both(cells[0], cells[1], cells[2].astype(int), settings.min_special_days * 8,
                                       settings.min_special_days_tail * 8)
-    day, day_tail = _calibrate_both(days[0], days[1], days[2].astype(bool), settings.min_special_days,
+    day, day_tail = _calibrate_both(days[0], days[1], days[2].astype(int), settings.min_special_days,
                                     settings.min_special_days_tail)
     return _Dispersion(hour, day, hour_tail, day_tail)
 
@@ -429,8 +457,8 @@ def _glm_forecast_unlimited(name: str, history: Grid, n_days: int, context: Seri
     mean = _two_scale_means(history, n_days, context, settings, recalibrate)
     dispersion = _out_of_sample_dispersion(
         history, context, settings, lambda past, n: _two_scale_means(past, n, context, settings, recalibrate))
-    return Forecast(name, start, history.hours, mean, **dispersion.arrays(special_days(context, start, n_days),
-                                                                        mean.shape))
+    classes = dispersion_classes(context, start, n_days)
+    return Forecast(name, start, history.hours, mean, **dispersion.arrays(classes, mean.shape))
 
 
 def two_scale_nb(history: Grid, n_days: int, context: SeriesContext, settings: ForecastSettings) -> Forecast:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import math
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -17,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import Connection
 
 from planner.domain import DealerCalendar, Dealership, HolidayCalendar
-from planner.forecast.features import DayContext
+from planner.forecast.features import DayContext, campaign_reach
 from planner.forecast.models import SeriesContext
 from planner.forecast.series import (
     Grid,
@@ -27,7 +28,7 @@ from planner.forecast.series import (
     grid_from_local_counts,
     infer_opening,
 )
-from planner.storage.repository import arrival_times, dealer_today, load_dealership
+from planner.storage.repository import arrival_times, dealer_today, fleet_models, load_dealership
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,14 @@ class ArrivalSource:
         return self.grid.end + timedelta(days=1)
 
 
-def dealer_context(calendar: DealerCalendar, dealership: Dealership) -> SeriesContext:
+def dealer_context(calendar: DealerCalendar, dealership: Dealership,
+                   fleet: Sequence[tuple[str, date]] = ()) -> SeriesContext:
+    """What the dealer's models know besides its counts: its calendar, opening, campaigns,
+    and how much of its `fleet` (model, sale date) each campaign reaches."""
     return SeriesContext(
         calendar=calendar,
-        days=DayContext(is_open=calendar.is_open, campaigns=dealership.campaigns),
+        days=DayContext(is_open=calendar.is_open, campaigns=dealership.campaigns,
+                        reach=campaign_reach(dealership.campaigns, fleet)),
         open_mask=lambda start, n, hours: dealer_open_mask(calendar, start, n, hours),
     )
 
@@ -64,7 +69,8 @@ def from_database(conn: Connection, dealer_id: int, daily: bool = False, until: 
     first = times[0].astimezone(zone).date()
     end = until or dealer_today(conn, dealer_id) or times[-1].astimezone(zone).date() + timedelta(days=1)
     grid = grid_from_dealer(times, calendar, first, end - timedelta(days=1), daily=daily)
-    return ArrivalSource(grid, dealer_context(calendar, dealership), zone, dealership)
+    context = dealer_context(calendar, dealership, fleet_models(conn, dealer_id))
+    return ArrivalSource(grid, context, zone, dealership)
 
 
 def _parse_time(text: str, zone: ZoneInfo, row: int, path: Path) -> datetime:

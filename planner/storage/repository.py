@@ -477,6 +477,13 @@ def count_rows(conn: Connection, table: Table, dealer_id: int) -> int:
                .scalar_one())
 
 
+def fleet_models(conn: Connection, dealer_id: int) -> list[tuple[str, date]]:
+    """Every car of the dealer's as (model, sale date): who a campaign or recall can reach."""
+    v = t.vehicles
+    return [(r.model, r.sale_date) for r in conn.execute(
+        select(v.c.model, v.c.sale_date).where(v.c.dealer_id == dealer_id))]
+
+
 def arrival_times(conn: Connection, dealer_id: int, since: datetime | None = None) -> list[datetime]:
     """When each repair order was opened (aware, UTC), oldest first: the intake history."""
     ro = t.repair_orders
