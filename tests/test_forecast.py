@@ -23,7 +23,14 @@ from planner.domain import (
 from planner.forecast import metrics
 from planner.forecast.backtest import backtest, coverage_profile
 from planner.forecast.distribution import calibrate_alpha, interval_coverage, nb_interval, nb_quantile
-from planner.forecast.features import DayContext, break_season, campaign_reach, day_features, feature_names
+from planner.forecast.features import (
+    DayContext,
+    break_season,
+    campaign_reach,
+    campaign_stage,
+    day_features,
+    feature_names,
+)
 from planner.forecast.forecast import Forecast
 from planner.forecast.models import (
     CAMPAIGN_DAY,
@@ -33,6 +40,7 @@ from planner.forecast.models import (
     Model,
     SeriesContext,
     _calibrate,
+    _calibrate_both,
     dispersion_classes,
     seasonal_naive,
     special_days,
@@ -133,6 +141,36 @@ def test_a_recall_counts_by_the_share_of_cars_it_targets() -> None:
                    day_features(CAL, date(2026, 12, 2), 1, days, ALL_WEEKDAYS, date(2026, 12, 2))[0], strict=True))
     assert row["recall_launch"] == 0.75 and row["dealer_campaign_launch"] == 1
     assert campaign_reach((recall,), []) == ()  # no fleet known (a CSV series): full reach
+    assert campaign_reach((recall,), fleet, known_on=date(2025, 12, 1)) == (("R", 2 / 3),)  # a forecast then
+    assert campaign_reach((recall,), [("B", date(2025, 6, 1))]) == (("R", 0.0),)  # nobody to recall
+
+
+def test_a_backtest_origin_counts_only_the_cars_sold_before_it() -> None:
+    recall = Campaign("R", "召回", "Recall", CampaignKind.MANUFACTURER, date(2026, 6, 1), date(2026, 8, 31),
+                      target_models=("A",))
+    fleet = [("B", date(2024, 1, 1)), ("A", date(2026, 3, 1)), ("A", date(2026, 5, 1))]
+    ctx = dealer_context(CAL, Dealership(DEALER, (), (), (), (), (), (recall,)), fleet)
+    assert ctx.days.reach_of(recall) == pytest.approx(2 / 3)
+    history = synthetic(date(2026, 1, 1), 90)  # up to 31 Mar 2026: one of the A cars is sold, not the other
+    assert ctx.known_at(history).days.reach_of(recall) == pytest.approx(1 / 2)
+
+
+def test_overlapping_recalls_add_their_reach_and_one_reaching_nobody_is_no_campaign() -> None:
+    a = Campaign("RA", "召回", "Recall A", CampaignKind.MANUFACTURER, date(2026, 5, 25), date(2026, 6, 30),
+                 target_models=("A",))
+    b = Campaign("RB", "召回", "Recall B", CampaignKind.MANUFACTURER, date(2026, 5, 25), date(2026, 6, 30),
+                 target_models=("B",))
+    nobody = Campaign("RC", "召回", "Recall C", CampaignKind.MANUFACTURER, date(2026, 5, 25), date(2026, 6, 30),
+                      target_models=("C",))
+    fleet = [("A", date(2024, 1, 1)), ("B", date(2024, 1, 1)), ("B", date(2024, 1, 1)), ("D", date(2024, 1, 1))]
+    both = DayContext(CAL.is_open, (a, b), campaign_reach((a, b), fleet))
+    row = dict(zip(feature_names(ALL_WEEKDAYS),
+                   day_features(CAL, date(2026, 5, 26), 1, both, ALL_WEEKDAYS, date(2026, 5, 26))[0], strict=True))
+    assert row["recall_launch"] == pytest.approx(0.75)
+    assert dispersion_classes(dealer_context(CAL, Dealership(DEALER, (), (), (), (), (), (nobody,)), fleet),
+                              date(2026, 5, 26), 1)[0] == PLAIN_DAY
+    assert dispersion_classes(dealer_context(CAL, Dealership(DEALER, (), (), (), (), (), (a,)), fleet),
+                              date(2026, 5, 26), 1)[0] == CAMPAIGN_DAY
 
 
 def test_a_campaign_first_weeks_take_their_own_dispersion_class() -> None:
@@ -149,20 +187,80 @@ def test_a_campaign_first_weeks_take_their_own_dispersion_class() -> None:
     assert dispersion_classes(with_holiday, date(2026, 10, 8), 1)[0] == SPECIAL_DAY  # a holiday's morrow wins
 
 
-def test_a_noisier_class_gets_a_wider_alpha_and_a_small_one_borrows_the_pooled_alpha() -> None:
+def _nb(rng: np.random.Generator, mu: np.ndarray, alpha: float) -> np.ndarray:
+    return np.asarray(rng.negative_binomial(1 / alpha, 1 / (1 + alpha * mu)), dtype=float)
+
+
+def test_a_noisier_class_gets_a_wider_alpha_of_its_own() -> None:
     rng = np.random.default_rng(3)
     mu = np.full(400, 80.0)
-    plain = rng.poisson(mu[:300])
-    noisy = rng.negative_binomial(1 / 0.04, 1 / (1 + 0.04 * mu[300:]))  # NB with alpha 0.04
-    y = np.concatenate([plain, noisy]).astype(float)
+    y = np.concatenate([rng.poisson(mu[:300]).astype(float), _nb(rng, mu[300:], 0.04)])
     classes = np.array([PLAIN_DAY] * 300 + [CAMPAIGN_DAY] * 100)
     alphas = _calibrate(y, mu, classes, 15, 0.8)
     assert alphas[PLAIN_DAY] < 0.01 and 0.02 < alphas[CAMPAIGN_DAY] < 0.08
     assert alphas[SPECIAL_DAY] == max(alphas[PLAIN_DAY], calibrate_alpha(y, mu, 0.8))  # no special days: pooled
-    few = classes.copy()
-    few[300:390] = PLAIN_DAY  # only ten campaign days left: too few for an alpha of their own
-    pooled = _calibrate(y, mu, few, 15, 0.8)
-    assert pooled[CAMPAIGN_DAY] == pooled[SPECIAL_DAY] == max(pooled[PLAIN_DAY], calibrate_alpha(y, mu, 0.8))
+
+
+def test_a_small_class_is_pooled_with_the_surer_classes_only() -> None:
+    rng = np.random.default_rng(4)
+    mu = np.full(400, 80.0)
+    y = np.concatenate([rng.poisson(mu[:290]).astype(float), _nb(rng, mu[290:300], 0.01), _nb(rng, mu[300:], 0.1)])
+    classes = np.array([PLAIN_DAY] * 290 + [CAMPAIGN_DAY] * 10 + [SPECIAL_DAY] * 100)
+    alphas = _calibrate(y, mu, classes, 15, 0.8)
+    surer = classes <= CAMPAIGN_DAY  # ten campaign days: too few, pooled with plain days, not with holidays
+    assert alphas[CAMPAIGN_DAY] == max(alphas[PLAIN_DAY], calibrate_alpha(y[surer], mu[surer], 0.8))
+    assert alphas[CAMPAIGN_DAY] < calibrate_alpha(y, mu, 0.8) / 3
+    assert alphas[SPECIAL_DAY] > 0.05  # enough days of its own
+
+
+def test_no_class_is_surer_than_plain_days() -> None:
+    rng = np.random.default_rng(5)
+    mu = np.full(200, 80.0)
+    y = np.concatenate([_nb(rng, mu[:100], 0.03), rng.poisson(mu[100:]).astype(float)])  # calm campaign days
+    classes = np.array([PLAIN_DAY] * 100 + [CAMPAIGN_DAY] * 100)
+    alphas = _calibrate(y, mu, classes, 15, 0.8)
+    assert calibrate_alpha(y[100:], mu[100:], 0.8) < alphas[PLAIN_DAY] == alphas[CAMPAIGN_DAY]
+
+
+def test_too_few_plain_days_take_the_campaign_days_in_and_then_all_days() -> None:
+    # a dealer with back-to-back campaigns: 8 plain days are too few for an alpha
+    rng = np.random.default_rng(6)
+    mu = np.full(108, 80.0)
+    y = _nb(rng, mu, 0.02)
+    classes = np.array([PLAIN_DAY] * 8 + [CAMPAIGN_DAY] * 60 + [SPECIAL_DAY] * 40)
+    alphas = _calibrate(y, mu, classes, 15, 0.8)
+    plain_and_campaign = classes <= CAMPAIGN_DAY
+    assert alphas[PLAIN_DAY] == alphas[CAMPAIGN_DAY] == calibrate_alpha(y[plain_and_campaign], mu[:68], 0.8)
+    only_special = np.array([PLAIN_DAY] * 8 + [SPECIAL_DAY] * 100)
+    assert _calibrate(y, mu, only_special, 15, 0.8)[PLAIN_DAY] == calibrate_alpha(y, mu, 0.8)  # all days
+
+
+def test_plain_days_keep_a_tail_of_their_own_from_as_few_days_as_their_body() -> None:
+    rng = np.random.default_rng(8)
+    mu = np.full(90, 80.0)
+    y = np.concatenate([rng.poisson(mu[:30]).astype(float), _nb(rng, mu[30:], 0.15)])
+    classes = np.array([PLAIN_DAY] * 30 + [SPECIAL_DAY] * 60)  # 30 plain days: enough for a body, not a tail
+    _, tail = _calibrate_both(y, mu, classes, 15, 40)
+    assert tail[PLAIN_DAY] == calibrate_alpha(y[:30], mu[:30], 0.95)  # not pooled with the holidays
+    assert tail[PLAIN_DAY] < 0.02 < tail[SPECIAL_DAY]
+
+
+def test_hourly_cells_count_as_their_days_and_closed_cells_not_at_all() -> None:
+    rng = np.random.default_rng(7)
+    hours = 10
+    mu = np.full(40 * hours, 8.0)
+    y = rng.poisson(mu).astype(float)
+    classes = np.repeat([PLAIN_DAY] * 30 + [CAMPAIGN_DAY] * 10, hours)
+    day_of = np.repeat(np.arange(40), hours)
+    y_camp = y.copy()
+    y_camp[classes == CAMPAIGN_DAY] = _nb(rng, mu[classes == CAMPAIGN_DAY], 0.5)
+    assert _calibrate(y_camp, mu, classes, 15, 0.8)[CAMPAIGN_DAY] > 0.2  # as cells, 100 seem plenty ...
+    by_day = _calibrate(y_camp, mu, classes, 15, 0.8, day_of)  # ... but they are 10 days: pooled with plain
+    assert by_day[CAMPAIGN_DAY] == max(by_day[PLAIN_DAY], calibrate_alpha(y_camp, mu, 0.8))
+    assert _calibrate(y_camp, mu, classes, 8, 0.8, day_of)[CAMPAIGN_DAY] > 0.2  # 10 days are enough for 8
+    closed = y_camp.copy()
+    closed[np.flatnonzero(classes == CAMPAIGN_DAY)[:3 * hours]] = np.nan  # three closed days leave seven
+    assert _calibrate(closed, mu, classes, 8, 0.8, day_of)[CAMPAIGN_DAY] < 0.2  # too few: pooled with plain
 
 
 # -- metrics against hand-computed values ------------------------------------------------------
@@ -283,29 +381,29 @@ def test_two_scale_model_recovers_weekdays_hours_and_the_campaign(history: Grid)
 
 
 def test_a_recall_is_forecast_stage_by_stage_and_by_its_reach() -> None:
-    # last year's recall of every car: +60% in its first week, +30% to day 34, +5% after
+    # last year's recall of every car: +60% in its first week, +30% to day 34, +15% after
     past = Campaign("R0", "召回", "Recall", CampaignKind.MANUFACTURER, date(2025, 3, 3), date(2025, 5, 31),
                     target_models=("A", "B"))
     grid = synthetic(date(2024, 1, 1), (date(2026, 3, 2) - date(2024, 1, 1)).days, seed=5)
     for d, day in enumerate(grid.days):
-        if past.active_on(day):
-            age = (day - past.start).days
-            grid.counts[d] = np.round(grid.counts[d] * (1.6 if age < 7 else 1.3 if age < 35 else 1.05))
+        stage = campaign_stage(past, day, CAL.is_open)  # aged in open days (Qingming falls in it)
+        if stage is not None:
+            grid.counts[d] = np.round(grid.counts[d] * (1.6, 1.3, 1.15)[stage])
     fleet = [("A", date(2020, 1, 1)), ("B", date(2020, 1, 1))]
     settings = ForecastSettings()
     base = two_scale_nb(grid, 60, dealer_context(CAL, Dealership(DEALER, (), (), (), (), (), (past,)), fleet),
                         settings).daily().mean[:, 0]
+    f_days = [date(2026, 3, 2) + timedelta(days=i) for i in range(60)]
 
     def uplift(new: Campaign) -> dict[str, float]:
         ctx = dealer_context(CAL, Dealership(DEALER, (), (), (), (), (), (past, new)), fleet)
         ratio = two_scale_nb(grid, 60, ctx, settings).daily().mean[:, 0] / base
-        ages = np.arange(60)
-        return {stage: float(np.nanmean(ratio[sel])) for stage, sel in
-                (("launch", ages < 7), ("early", (ages >= 7) & (ages < 35)), ("late", ages >= 35))}
+        stage = np.array([campaign_stage(new, day, CAL.is_open) for day in f_days])
+        return {name: float(np.nanmean(ratio[stage == k])) for k, name in enumerate(("launch", "early", "late"))}
     every = uplift(Campaign("R1", "召回", "Recall", CampaignKind.MANUFACTURER, date(2026, 3, 2), date(2026, 5, 31),
                             target_models=("A", "B")))
     assert every["launch"] == pytest.approx(1.6, rel=0.1) and every["early"] == pytest.approx(1.3, rel=0.1)
-    assert every["late"] == pytest.approx(1.05, rel=0.1)
+    assert every["late"] == pytest.approx(1.15, rel=0.05) and every["late"] > 1.08
     half = uplift(Campaign("R1", "召回", "Recall", CampaignKind.MANUFACTURER, date(2026, 3, 2), date(2026, 5, 31),
                            target_models=("B",)))  # half the cars
     assert half["launch"] == pytest.approx(1.6 ** 0.5, rel=0.1) and 1.0 < half["early"] < every["early"]
@@ -350,7 +448,8 @@ def test_backtest_scores_every_model_on_the_same_cells(history: Grid) -> None:
 
 
 def test_coverage_profile_windows_agree_with_the_backtest(history: Grid) -> None:
-    ctx = context()
+    january = Campaign("CJ", "活动", "January", CampaignKind.DEALER, date(2026, 1, 5), date(2026, 1, 25))
+    ctx = context((january, CAMPAIGN))
     profile = coverage_profile(history, ctx, weeks=10, window_weeks=8)
     assert profile.origins == 10 and len(profile.windows_80) == 3
     last_eight = backtest(history, ctx, daily=True, holdout_days=56, horizon_days=7).score("two_scale_nb")
@@ -358,7 +457,8 @@ def test_coverage_profile_windows_agree_with_the_backtest(history: Grid) -> None
     assert profile.coverage_95 >= profile.coverage_80
     assert profile.as_json()["window_coverage_80"]["max"] == round(max(profile.windows_80), 4)
     assert 0 <= profile.coverage_80_special <= 1  # the Spring Festival's break season is in these weeks ...
-    assert np.isnan(profile.coverage_80_campaign)  # ... but no campaign: the campaign starts on the last day
+    assert 0 <= profile.coverage_80_campaign <= 1  # ... and January's campaign
+    assert profile.as_json()["coverage_80_campaign"] == round(profile.coverage_80_campaign, 4)
     with pytest.raises(ValueError, match="needs"):
         coverage_profile(history.slice_days(0, 100), ctx, weeks=10)
 

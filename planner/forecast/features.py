@@ -43,16 +43,21 @@ class DayContext:
         return next((share for code, share in self.reach if code == campaign.code), 1.0)
 
 
-def campaign_reach(campaigns: Sequence[Campaign], fleet: Sequence[tuple[str, date]]) -> tuple[tuple[str, float], ...]:
-    """Each campaign's share of the dealer's cars (model, sale date) sold before it starts
-    that it targets; a campaign for every model is left out (it reaches everyone)."""
+def campaign_reach(campaigns: Sequence[Campaign], fleet: Sequence[tuple[str, date]],
+                   known_on: date | None = None) -> tuple[tuple[str, float], ...]:
+    """Each campaign's share of the dealer's cars (model, sale date) that it targets, among
+    those sold before it starts and before `known_on` (a forecast made then knew no later
+    sale). A campaign for every model is left out (it reaches everyone), and so is every
+    campaign when no fleet is given (a CSV series: nothing to scale by)."""
+    if not fleet:
+        return ()
     out = []
     for c in campaigns:
         if not c.target_models:
             continue
-        sold = [model for model, sale in fleet if sale < c.start]
-        if sold:
-            out.append((c.code, sum(c.targets(model) for model in sold) / len(sold)))
+        cutoff = c.start if known_on is None else min(c.start, known_on)
+        sold = [model for model, sale in fleet if sale < cutoff]
+        out.append((c.code, sum(c.targets(model) for model in sold) / len(sold) if sold else 0.0))
     return tuple(out)
 
 

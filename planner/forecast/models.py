@@ -384,29 +384,47 @@ class _Dispersion:
                 "alpha_hour_tail": per_cell(self.hour_tail), "alpha_day_tail": per_day(self.day_tail)}
 
 
-def _calibrate(y: np.ndarray, mu: np.ndarray, classes: np.ndarray, min_days: int, level: float) -> tuple[float, ...]:
-    """An alpha per class; a class with fewer than `min_days` days takes the alpha of all
-    days pooled, never below the plain days' (it is no surer than they are)."""
-    plain = calibrate_alpha(y[classes == PLAIN_DAY], mu[classes == PLAIN_DAY], level)
+def _calibrate(y: np.ndarray, mu: np.ndarray, classes: np.ndarray, min_days: int, level: float,
+               day_of: np.ndarray | None = None, min_plain: int | None = None) -> tuple[float, ...]:
+    """An alpha per class, each resting on at least `min_days` days with a forecast and an
+    actual (`day_of` maps hourly cells to their day, so days are counted, not cells).
+
+    The classes run from the surest to the least sure, so a class never gets an alpha
+    below the plain one, and one with too few days is pooled with the surer classes.
+    When plain days are fewer than `min_plain` (default `min_days`), campaign days count
+    as plain (as they did before they were a class), and if even those are too few,
+    plain days take the alpha of all days.
+    """
+    min_plain = min_days if min_plain is None else min_plain
+    seen = ~np.isnan(y) & ~np.isnan(mu)
+
+    def days_in(sel: np.ndarray) -> int:
+        return int(sel.sum()) if day_of is None else len(np.unique(day_of[sel]))
+
+    def alpha(sel: np.ndarray) -> float:
+        return calibrate_alpha(y[sel], mu[sel], level)
+
+    classes = np.where(seen, classes, -1)
+    if days_in(classes == PLAIN_DAY) < min_plain:
+        classes = np.where(classes == CAMPAIGN_DAY, PLAIN_DAY, classes)
+    plain_days = classes == PLAIN_DAY
+    plain = alpha(plain_days if days_in(plain_days) >= min_plain else seen)
     out = [plain]
-    pooled: float | None = None
     for k in range(1, _CLASSES):
         mine = classes == k
-        if mine.sum() >= min_days:
-            out.append(calibrate_alpha(y[mine], mu[mine], level))
-            continue
-        if pooled is None:
-            pooled = max(plain, calibrate_alpha(y, mu, level))
-        out.append(pooled)
+        pool = mine if days_in(mine) >= min_days else seen & (classes <= k)
+        out.append(max(plain, alpha(pool)))
     return tuple(out)
 
 
-def _calibrate_both(y: np.ndarray, mu: np.ndarray, classes: np.ndarray, min_days: int,
-                    min_days_tail: int) -> tuple[tuple[float, ...], tuple[float, ...]]:
+def _calibrate_both(y: np.ndarray, mu: np.ndarray, classes: np.ndarray, min_days: int, min_days_tail: int,
+                    day_of: np.ndarray | None = None) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """Alphas per class for the body and for the tail. A tail is set by the few widest
-    misses, so a class needs more days to get a tail of its own."""
-    return (_calibrate(y, mu, classes, min_days, BODY_LEVEL),
-            _calibrate(y, mu, classes, min_days_tail, TAIL_LEVEL))
+    misses, so a class needs more days to get a tail of its own; plain days keep theirs
+    from as few days as their body (pooling them with harder days would widen every
+    ordinary day's 95% interval)."""
+    return (_calibrate(y, mu, classes, min_days, BODY_LEVEL, day_of),
+            _calibrate(y, mu, classes, min_days_tail, TAIL_LEVEL, day_of, min_plain=min_days))
 
 
 def _out_of_sample_dispersion(history: Grid, context: SeriesContext, settings: ForecastSettings,
@@ -435,8 +453,9 @@ def _out_of_sample_dispersion(history: Grid, context: SeriesContext, settings: F
         return _Dispersion((0.05, 0.08, 0.1), (0.02, 0.035, 0.05), (0.1, 0.15, 0.2), (0.04, 0.07, 0.1))
     cells = [np.concatenate(v) for v in (ys, mus, sp)]
     days = [np.concatenate(v) for v in (yd, mud, spd)]
-    hour, hour_tail = _calibrate_both(cells[0], cells[1], cells[2].astype(int), settings.min_special_days * 8,
-                                      settings.min_special_days_tail * 8)
+    day_of = np.repeat(np.arange(len(days[0])), len(history.hours))  # each cell's day, to count days
+    hour, hour_tail = _calibrate_both(cells[0], cells[1], cells[2].astype(int), settings.min_special_days,
+                                      settings.min_special_days_tail, day_of)
     day, day_tail = _calibrate_both(days[0], days[1], days[2].astype(int), settings.min_special_days,
                                     settings.min_special_days_tail)
     return _Dispersion(hour, day, hour_tail, day_tail)

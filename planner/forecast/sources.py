@@ -46,14 +46,17 @@ class ArrivalSource:
 
 
 def dealer_context(calendar: DealerCalendar, dealership: Dealership,
-                   fleet: Sequence[tuple[str, date]] = ()) -> SeriesContext:
+                   fleet: Sequence[tuple[str, date]] = (), known_on: date | None = None) -> SeriesContext:
     """What the dealer's models know besides its counts: its calendar, opening, campaigns,
-    and how much of its `fleet` (model, sale date) each campaign reaches."""
+    and how much of its `fleet` (model, sale date) each campaign reaches, counting the
+    cars sold before `known_on`; a backtest origin counts those sold before it."""
     return SeriesContext(
         calendar=calendar,
         days=DayContext(is_open=calendar.is_open, campaigns=dealership.campaigns,
-                        reach=campaign_reach(dealership.campaigns, fleet)),
+                        reach=campaign_reach(dealership.campaigns, fleet, known_on)),
         open_mask=lambda start, n, hours: dealer_open_mask(calendar, start, n, hours),
+        as_of=(lambda history: dealer_context(calendar, dealership, fleet, history.end + timedelta(days=1)))
+        if fleet else None,
     )
 
 
@@ -69,7 +72,7 @@ def from_database(conn: Connection, dealer_id: int, daily: bool = False, until: 
     first = times[0].astimezone(zone).date()
     end = until or dealer_today(conn, dealer_id) or times[-1].astimezone(zone).date() + timedelta(days=1)
     grid = grid_from_dealer(times, calendar, first, end - timedelta(days=1), daily=daily)
-    context = dealer_context(calendar, dealership, fleet_models(conn, dealer_id))
+    context = dealer_context(calendar, dealership, fleet_models(conn, dealer_id), known_on=end)
     return ArrivalSource(grid, context, zone, dealership)
 
 
