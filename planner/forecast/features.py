@@ -94,33 +94,39 @@ def _open_ages(campaign: Campaign, is_open: Callable[[date], bool]) -> Mapping[d
     return MappingProxyType(out)
 
 
+def _stage_of_age(age: int) -> int:
+    return max(k for k, (_, first) in enumerate(CAMPAIGN_STAGES) if age >= first)
+
+
 def campaign_stage(campaign: Campaign, day: date, is_open: Callable[[date], bool]) -> int | None:
     """The index in `CAMPAIGN_STAGES` of the stage `campaign` is in on `day` (None: not
     active). Age counts open days: letters sent on the eve of a closure are answered
     when the workshop opens again."""
     if not campaign.active_on(day):
         return None
-    age = _open_ages(campaign, is_open)[day]
-    return max(k for k, (_, first) in enumerate(CAMPAIGN_STAGES) if age >= first)
+    return _stage_of_age(_open_ages(campaign, is_open)[day])
 
 
-def campaign_stages(campaigns: Sequence[Campaign], day: date, context: DayContext) -> list[float]:
-    """Per stage of `CAMPAIGN_STAGES`, the reach of the campaigns in that stage on `day`
-    (1 for a campaign of every model; the shares add up when campaigns overlap)."""
-    out = [0.0] * len(CAMPAIGN_STAGES)
+def campaign_stage_matrix(campaigns: Sequence[Campaign], start: date, n_days: int, context: DayContext) -> np.ndarray:
+    """Per day from `start` (rows) and stage of `CAMPAIGN_STAGES` (columns), the reach of
+    the campaigns in that stage (1 for a campaign of every model; overlapping ones add up)."""
+    out = np.zeros((n_days, len(CAMPAIGN_STAGES)))
+    last_day = start + timedelta(days=n_days - 1)
     for c in campaigns:
-        stage = campaign_stage(c, day, context.is_open)
-        if stage is not None:
-            out[stage] += context.reach_of(c)
+        first, last = max(c.start, start), min(c.end, last_day)
+        if first > last:
+            continue
+        ages, reach = _open_ages(c, context.is_open), context.reach_of(c)
+        for k in range((first - start).days, (last - start).days + 1):
+            out[k, _stage_of_age(ages[start + timedelta(days=k)])] += reach
     return out
 
 
 def fresh_campaign_days(start: date, n_days: int, context: DayContext) -> np.ndarray:
     """Per day from `start`: in the `FRESH_STAGES` of a campaign that reaches any car."""
-    fresh = {k for k, (name, _) in enumerate(CAMPAIGN_STAGES) if name in FRESH_STAGES}
-    live = [c for c in context.campaigns if context.reach_of(c) > 0]
-    return np.array([any(campaign_stage(c, start + timedelta(days=i), context.is_open) in fresh for c in live)
-                     for i in range(n_days)], dtype=bool)
+    fresh = [k for k, (name, _) in enumerate(CAMPAIGN_STAGES) if name in FRESH_STAGES]
+    stages = campaign_stage_matrix(context.campaigns, start, n_days, context)
+    return np.asarray(stages[:, fresh].sum(axis=1) > 0, dtype=bool)
 
 
 def feature_names(weekdays_open: Sequence[int], own: Sequence[OwnEffect] = ()) -> list[str]:
@@ -271,6 +277,7 @@ def day_features(calendar: HolidayCalendar, start: date, n_days: int, context: D
                                           "after_holiday"))}
     dealer = [c for c in context.campaigns if c.kind is CampaignKind.DEALER]
     recalls = [c for c in context.campaigns if c.kind is CampaignKind.MANUFACTURER]
+    campaign_rows = [campaign_stage_matrix(group, start, n_days, context) for group in (dealer, recalls)]
     rows = []
     for i in range(_PAD, _PAD + n_days):
         d = days[i]
@@ -289,7 +296,7 @@ def day_features(calendar: HolidayCalendar, start: date, n_days: int, context: D
         for k in range(1, YEARLY_HARMONICS + 1):
             row += [float(np.sin(k * angle)), float(np.cos(k * angle))]
         row.append((d - origin).days / 365.25)
-        for group in (dealer, recalls):
-            row += campaign_stages(group, d, context)
+        for stages in campaign_rows:
+            row += list(stages[i - _PAD])
         rows.append(row + mine)
     return np.array(rows, dtype=float).reshape(n_days, len(feature_names(weekdays_open, own)))
