@@ -25,7 +25,7 @@ BREAK_SEASON_DAYS = 10  # open days either side of a break whose forecasts are l
 # A campaign's pull fades: most customers answer the letters and calls within weeks, a
 # few come much later. Its days fall in one of three stages, each with its own effect.
 CAMPAIGN_STAGES = (("launch", 0), ("early", 7), ("late", 35))  # (stage, first day of it, from the start)
-FRESH_STAGES = ("launch", "early")  # the stages whose forecasts are less sure (see models.campaign_days)
+FRESH_STAGES = ("launch", "early")  # the stages whose forecasts are less sure (see models.dispersion_classes)
 _PAD = 30  # days looked at beyond the range, to find breaks just outside it
 
 

@@ -351,16 +351,11 @@ PLAIN_DAY, CAMPAIGN_DAY, SPECIAL_DAY = 0, 1, 2
 _CLASSES = 3
 
 
-def campaign_days(context: SeriesContext, start: date, n_days: int) -> np.ndarray:
-    """Days in the first weeks of a campaign or recall (its launch and early stages): how
-    many customers answer its letters and calls differs from one campaign to the next."""
-    return fresh_campaign_days(start, n_days, context.days)
-
-
 def dispersion_classes(context: SeriesContext, start: date, n_days: int) -> np.ndarray:
     """Per day, the class whose dispersion it takes: SPECIAL_DAY (`special_days`) over
-    CAMPAIGN_DAY (`campaign_days`) over PLAIN_DAY."""
-    out = np.where(campaign_days(context, start, n_days), CAMPAIGN_DAY, PLAIN_DAY)
+    CAMPAIGN_DAY (`fresh_campaign_days`: a campaign's first weeks, as how many customers
+    answer its letters and calls differs from one campaign to the next) over PLAIN_DAY."""
+    out = np.where(fresh_campaign_days(start, n_days, context.days), CAMPAIGN_DAY, PLAIN_DAY)
     return np.asarray(np.where(special_days(context, start, n_days), SPECIAL_DAY, out), dtype=int)
 
 
@@ -401,8 +396,13 @@ def _calibrate(y: np.ndarray, mu: np.ndarray, classes: np.ndarray, min_days: int
     def days_in(sel: np.ndarray) -> int:
         return int(sel.sum()) if day_of is None else len(np.unique(day_of[sel]))
 
+    known: dict[bytes, float] = {}  # the same days pooled twice are calibrated once
+
     def alpha(sel: np.ndarray) -> float:
-        return calibrate_alpha(y[sel], mu[sel], level)
+        key = np.packbits(sel).tobytes()
+        if key not in known:
+            known[key] = calibrate_alpha(y[sel], mu[sel], level)
+        return known[key]
 
     classes = np.where(seen, classes, -1)
     if days_in(classes == PLAIN_DAY) < min_plain:
