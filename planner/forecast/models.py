@@ -435,28 +435,26 @@ def _out_of_sample_dispersion(history: Grid, context: SeriesContext, settings: F
     holidays and other hard days; those get their own alpha when there are enough.
     """
     h = settings.calibration_horizon_days
-    ys, mus, sp, yd, mud, spd = [], [], [], [], [], []
+    ys, mus, yd, mud, classes = [], [], [], [], []
     for k in range(settings.calibration_origins, 0, -1):
         cut = history.n_days - h - (k - 1) * settings.calibration_spacing_days
         if cut < 8 * 7:
             continue
         past, actual = history.slice_days(0, cut), history.slice_days(cut, min(cut + h, history.n_days))
         mu = means(past, actual.n_days)
-        special = dispersion_classes(context, actual.start, actual.n_days)
         ys.append(actual.counts.ravel())
         mus.append(mu.ravel())
-        sp.append(np.repeat(special, actual.counts.shape[1]))
         yd.append(actual.daily_totals())
         mud.append(np.where(actual.open_days, np.nansum(mu, axis=1), np.nan))
-        spd.append(special)
+        classes.append(dispersion_classes(context, actual.start, actual.n_days))
     if not ys:
         return _Dispersion((0.05, 0.08, 0.1), (0.02, 0.035, 0.05), (0.1, 0.15, 0.2), (0.04, 0.07, 0.1))
-    cells = [np.concatenate(v) for v in (ys, mus, sp)]
-    days = [np.concatenate(v) for v in (yd, mud, spd)]
-    day_of = np.repeat(np.arange(len(days[0])), len(history.hours))  # each cell's day, to count days
-    hour, hour_tail = _calibrate_both(cells[0], cells[1], cells[2].astype(int), settings.min_special_days,
-                                      settings.min_special_days_tail, day_of)
-    day, day_tail = _calibrate_both(days[0], days[1], days[2].astype(int), settings.min_special_days,
+    day_classes = np.concatenate(classes)
+    hours = len(history.hours)
+    day_of = np.repeat(np.arange(len(day_classes)), hours)  # each hourly cell's day, to count days
+    hour, hour_tail = _calibrate_both(np.concatenate(ys), np.concatenate(mus), np.repeat(day_classes, hours),
+                                      settings.min_special_days, settings.min_special_days_tail, day_of)
+    day, day_tail = _calibrate_both(np.concatenate(yd), np.concatenate(mud), day_classes, settings.min_special_days,
                                     settings.min_special_days_tail)
     return _Dispersion(hour, day, hour_tail, day_tail)
 
